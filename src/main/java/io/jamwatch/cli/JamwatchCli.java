@@ -1,0 +1,51 @@
+package io.jamwatch.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one entry point: {@code java -jar target/jamwatch.jar <command>}.
+ *
+ * <p>Every subcommand lives in the package of its domain (sim/, nn/, stream/, ...) or here, and is
+ * registered in {@link #SUBCOMMANDS}; commands not built yet are absent, never stubs.
+ */
+@Command(
+    name = "jamwatch",
+    mixinStandardHelpOptions = true,
+    versionProvider = JamwatchCli.Version.class,
+    description = "Streaming jam-risk detector for warehouse conveyor lines.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class JamwatchCli implements Runnable {
+
+  /** One line per subcommand; keep sorted. */
+  static final Object[] SUBCOMMANDS = {
+  };
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new JamwatchCli());
+    for (Object sub : SUBCOMMANDS) {
+      cl.addSubcommand(sub);
+    }
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = JamwatchCli.class.getPackage().getImplementationVersion();
+      return new String[] {"jamwatch " + (v == null ? "dev" : v)};
+    }
+  }
+}
