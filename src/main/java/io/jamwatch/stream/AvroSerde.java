@@ -1,5 +1,6 @@
 package io.jamwatch.stream;
 
+import io.jamwatch.logs.TrustedAvroClasses;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.avro.AvroRuntimeException;
@@ -55,6 +56,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final BinaryMessageDecoder<T> decoder;
 
   public AvroSerde(Schema schema) {
+    TrustedAvroClasses.register();
     this.schema = schema;
     this.encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
     this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
