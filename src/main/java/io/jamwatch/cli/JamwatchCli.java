@@ -19,6 +19,7 @@ public final class JamwatchCli implements Runnable {
 
   /** One line per subcommand; keep sorted. */
   static final Object[] SUBCOMMANDS = {
+    new io.jamwatch.web.DashboardCommand(),
     new ReplayCommand(),
     new RunCommand(),
   };
