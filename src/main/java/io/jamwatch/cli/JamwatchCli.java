@@ -22,6 +22,7 @@ public final class JamwatchCli implements Runnable {
     new io.jamwatch.web.DashboardCommand(),
     new ReplayCommand(),
     new RunCommand(),
+    new SimulateCommand(),
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
