@@ -1,0 +1,109 @@
+package io.jamwatch.logs;
+
+import io.jamwatch.avro.ScannerEvent;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
+
+/**
+ * Writes one file of a recorded log: an Avro object-container file (Avro 1.12 specification,
+ * "Object Container Files") holding {@link ScannerEvent}s only, deflate-compressed.
+ *
+ * <p>Events are expected in event-time order. Faults a real event bus delivers (an event that
+ * arrives late, a scanner whose clock runs a little behind its neighbours) are written as they came,
+ * not re-sorted, so the stream and the trainer see them; {@link #lateEvents()} counts the events
+ * whose time is earlier than one already written. {@link RecordedLogReader} merges files by the
+ * time of each file's next event and so tolerates such local disorder.
+ *
+ * <p>The container's 16-byte sync marker is normally random; here it is derived from the file name,
+ * so the same events written to the same name give byte-identical files (the simulator's
+ * determinism promise). A marker only has to be unlikely to occur inside the data, which a hash
+ * satisfies as well as a random draw.
+ */
+public final class RecordedLogWriter implements AutoCloseable {
+
+  /** Deflate level: 6 is zlib's default balance of size and speed. */
+  private static final int DEFLATE_LEVEL = 6;
+
+  private final Path file;
+  private final DataFileWriter<ScannerEvent> writer;
+  private long written;
+  private long late;
+  private long maxEventTime = Long.MIN_VALUE;
+
+  public RecordedLogWriter(Path file) {
+    this.file = file;
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+      DataFileWriter<ScannerEvent> w = new DataFileWriter<>(new SpecificDatumWriter<>(ScannerEvent.class));
+      w.setCodec(CodecFactory.deflateCodec(DEFLATE_LEVEL));
+      this.writer = w.create(ScannerEvent.getClassSchema(), out, syncMarker(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create recorded-log file " + file, e);
+    }
+  }
+
+  public void write(ScannerEvent event) {
+    try {
+      writer.append(event);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to recorded-log file " + file, e);
+    }
+    written++;
+    long t = event.getEventTime().toEpochMilli();
+    if (t < maxEventTime) {
+      late++;
+    } else {
+      maxEventTime = t;
+    }
+  }
+
+  /** Events written so far. */
+  public long written() {
+    return written;
+  }
+
+  /** Events written whose time is earlier than an event written before them. */
+  public long lateEvents() {
+    return late;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public void close() {
+    try {
+      writer.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close recorded-log file " + file, e);
+    }
+  }
+
+  private static byte[] syncMarker(Path file) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      Path name = file.getFileName();
+      md.update(("jamwatch-recorded-log:" + (name == null ? "" : name.toString()))
+          .getBytes(StandardCharsets.UTF_8));
+      return Arrays.copyOf(md.digest(), 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+}
