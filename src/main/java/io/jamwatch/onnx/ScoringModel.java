@@ -13,6 +13,10 @@ public final class ScoringModel implements AutoCloseable {
     throw new UnsupportedOperationException();
   }
 
+  public ModelMetadata metadata() {
+    throw new UnsupportedOperationException();
+  }
+
   public DeviceMemory newMemory() {
     throw new UnsupportedOperationException();
   }
