@@ -17,11 +17,17 @@ final class TestModels {
     return FeatureSpec.fit(TestEvents.lines(2, 4, 50, 1000, 7).iterator());
   }
 
+  /** The fitted mean of the belt speed: the steerable model scores it 0.5. */
+  static float speedMean() {
+    return spec().readings().stream()
+        .filter(r -> r.name().equals(TestEvents.SPEED)).findFirst().orElseThrow().mean();
+  }
+
   /** Random weights, risk head (and forecast head if asked). */
   static Path random(Path dir, String name, CellType cell, boolean forecast, long seed) {
     FeatureSpec spec = spec();
     NetworkWeights w =
-        NetworkWeights.random(cell, spec.size(), 8, 1, true, !forecast, forecast, new SplittableRandom(seed));
+        NetworkWeights.random(cell, spec.size(), 8, 1, cell == CellType.GRU, !forecast, forecast, new SplittableRandom(seed));
     ModelMetadata m =
         ModelMetadata.describe(
             w, spec, forecast ? new ForecastSurprise.Stats(-1f, 1f, 10, 100) : null);
