@@ -21,6 +21,7 @@ public final class JamwatchCli implements Runnable {
   static final Object[] SUBCOMMANDS = {
     new io.jamwatch.web.DashboardCommand(),
     InspectCommand.class, // a class, not an instance: picocli captures option defaults from the instance
+    new DemoCommand(),
     new ReplayCommand(),
     new RunCommand(),
     new SimulateCommand(),
