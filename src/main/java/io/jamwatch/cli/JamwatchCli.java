@@ -20,6 +20,7 @@ public final class JamwatchCli implements Runnable {
   /** One line per subcommand; keep sorted. */
   static final Object[] SUBCOMMANDS = {
     new BenchCommand(),
+    InspectCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
