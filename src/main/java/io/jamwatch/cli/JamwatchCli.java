@@ -21,6 +21,7 @@ public final class JamwatchCli implements Runnable {
   static final Object[] SUBCOMMANDS = {
     new BenchCommand(),
     InspectCommand.class,
+    new SimulateCommand(),
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
