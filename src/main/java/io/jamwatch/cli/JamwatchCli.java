@@ -24,6 +24,8 @@ public final class JamwatchCli implements Runnable {
     new DemoCommand(),
     new ReplayCommand(),
     new RunCommand(),
+    new BenchCommand(),
+    InspectCommand.class,
     new SimulateCommand(),
   };
 
