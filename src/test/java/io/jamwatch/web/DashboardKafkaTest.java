@@ -9,30 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jamwatch.avro.JamAlert;
-import io.jamwatch.avro.JamRiskScore;
-import io.jamwatch.avro.ScannerEvent;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Predicate;
-import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,39 +25,24 @@ import org.junit.jupiter.api.Test;
 /** The dashboard against a real in-JVM KRaft broker, records in the stream's wire format. */
 class DashboardKafkaTest {
 
-  private static KafkaClusterTestKit cluster;
+  private static TestBroker broker;
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void startBroker() throws Exception {
-    cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-            .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .setConfigProp("offsets.topic.num.partitions", "2")
-        .setConfigProp("transaction.state.log.replication.factor", "1")
-        .setConfigProp("transaction.state.log.min.isr", "1")
-        .setConfigProp("transaction.state.log.num.partitions", "2")
-        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-        .build();
-    cluster.format();
-    cluster.startup();
-    cluster.waitForReadyBrokers();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic("jam-risk", 2, (short) 1), new NewTopic("jam-alerts", 2, (short) 1),
-          new NewTopic("scanner-events", 2, (short) 1))).all().get();
-    }
+    broker = TestBroker.start();
   }
 
   @AfterAll
   static void stopBroker() throws Exception {
-    cluster.close();
+    broker.close();
   }
 
   @Test
   void showsCommittedScoresAlertsAndReadingsFromTheTopicsAndSkipsAbortedAndUndecodableOnes() throws Exception {
     long now = System.currentTimeMillis();
-    try (KafkaProducer<String, byte[]> p = producer("dash-test-tx")) {
+    try (KafkaProducer<String, byte[]> p = broker.producer("dash-test-tx")) {
       p.initTransactions();
       p.beginTransaction();
       for (int i = 0; i < 10; i++) {
@@ -96,7 +66,7 @@ class DashboardKafkaTest {
       p.commitTransaction();
     }
 
-    DashboardConfig config = DashboardConfig.defaults().withBootstrap(cluster.bootstrapServers()).withServer("127.0.0.1", 0)
+    DashboardConfig config = DashboardConfig.defaults().withBootstrap(broker.bootstrap()).withServer("127.0.0.1", 0)
         .withHistory(java.time.Duration.ofHours(1), 3600); // one-second buckets: every point of the test stays apart
     try (Dashboard dashboard = Dashboard.start(config)) {
       JsonNode lines = await(dashboard, "/api/lines", n -> n.size() == 2 && n.get(1).get("devices").size() == 2);
@@ -133,19 +103,7 @@ class DashboardKafkaTest {
     throw new AssertionError("dashboard never showed the expected " + path + "; last: " + last);
   }
 
-  private static KafkaProducer<String, byte[]> producer(String txId) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, txId);
-    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void send(KafkaProducer<String, byte[]> p, String topic, String key, long ts, SpecificRecord value) throws Exception {
-    BinaryMessageEncoder enc = new BinaryMessageEncoder<>(SpecificData.get(), value.getSchema());
-    ByteBuffer b = enc.encode(value);
-    byte[] bytes = new byte[b.remaining()];
-    b.get(bytes);
-    p.send(new ProducerRecord<>(topic, null, ts, key, bytes));
+  private static void send(KafkaProducer<String, byte[]> p, String topic, String key, long ts, SpecificRecord value) {
+    TestBroker.send(p, topic, key, ts, value);
   }
 }
