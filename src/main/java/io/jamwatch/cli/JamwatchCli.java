@@ -20,6 +20,8 @@ public final class JamwatchCli implements Runnable {
   /** One line per subcommand; keep sorted. */
   static final Object[] SUBCOMMANDS = {
     new io.jamwatch.web.DashboardCommand(),
+    new ReplayCommand(),
+    new RunCommand(),
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
