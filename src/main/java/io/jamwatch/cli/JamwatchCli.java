@@ -20,6 +20,7 @@ public final class JamwatchCli implements Runnable {
   /** One line per subcommand; keep sorted. */
   static final Object[] SUBCOMMANDS = {
     new io.jamwatch.web.DashboardCommand(),
+    InspectCommand.class, // a class, not an instance: picocli captures option defaults from the instance
     new ReplayCommand(),
     new RunCommand(),
   };
