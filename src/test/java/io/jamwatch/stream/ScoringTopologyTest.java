@@ -129,7 +129,7 @@ class ScoringTopologyTest {
         offline.score(in.get(i), mem);
         DeviceState s = store.get(in.get(i).getDeviceId());
         assertEquals(i + 1, s.getEventCount(), "one step per event");
-        assertArrayEquals(floats(DeviceStateMapper.write(mem.h())), floats(s.getH()), "h after event " + i);
+        assertArrayEquals(floats(DeviceStateMapper.write(mem.h)), floats(s.getH()), "h after event " + i);
         assertEquals(offline.modelId(), s.getModelId());
       }
     }
