@@ -17,7 +17,7 @@ class SimulateAndImportCommandTest {
   @TempDir Path dir;
 
   @Test
-  void simulateWritesLogTruthConfigAndPicture() {
+  void simulateWritesLogTruthConfigAndPicture() throws IOException {
     Path out = dir.resolve("sim");
     int code = JamwatchCli.commandLine().execute("simulate", "--lines", "1", "--scanners-per-line", "3",
         "--hours", "0.5", "--seed", "5", "--out", out.toString());
