@@ -19,8 +19,8 @@ public final class JamwatchCli implements Runnable {
 
   /** One line per subcommand; keep sorted. */
   static final Object[] SUBCOMMANDS = {
-    new ImportCsvCommand(),
-    new SimulateCommand(),
+    ImportCsvCommand.class, // classes, not instances: picocli captures option defaults from an instance
+    SimulateCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
