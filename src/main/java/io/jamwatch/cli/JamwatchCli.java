@@ -26,6 +26,8 @@ public final class JamwatchCli implements Runnable {
     new ReplayCommand(),
     new RunCommand(),
     new SimulateCommand(),
+    ImportCsvCommand.class, // classes, not instances: picocli captures option defaults from an instance
+    SimulateCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -555,14 +555,9 @@ final class LineGenerator {
 
   private void enqueue(long t, int j, EventType type, Map<String, Float> readings, boolean faultable, Mechanism m) {
     Scanner s = scanners[j];
-    ScannerEvent e = ScannerEvent.newBuilder()
-        .setDeviceId(s.deviceId)
-        .setLineId(lineId)
-        .setEventTime(Instant.ofEpochMilli(t + s.skewMs))
-        .setType(type)
-        .setReadings(readings)
-        .setEventId(s.deviceId + "-" + (++s.seq))
-        .build();
+    // The all-fields constructor: the builder re-validates and looks up defaults on every event.
+    ScannerEvent e = new ScannerEvent(s.deviceId, lineId, Instant.ofEpochMilli(t + s.skewMs), type, readings,
+        s.deviceId + "-" + (++s.seq));
     emitted(j, t);
     boolean late = faultable && rng.nextDouble() < cfg.outOfOrderProbability();
     long emit = late ? t + 1 + rng.nextLong(cfg.outOfOrderMaxDelayMs()) : t;
