@@ -23,6 +23,7 @@ public final class JamwatchCli implements Runnable {
     InspectCommand.class, // a class, not an instance: picocli captures option defaults from the instance
     new ReplayCommand(),
     new RunCommand(),
+    new SimulateCommand(),
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -253,6 +253,7 @@ final class BackpropWorker {
           float s = w.riskB[0] + dot(w.riskW, 0, top, ho, H);
           float p = sigmoid(s);
           batch.score[tb] = p;
+          batch.logit[tb] = s;
           float m = batch.riskMask[tb];
           if (m != 0f) {
             float y = batch.riskY[tb];
