@@ -19,7 +19,9 @@ public final class JamwatchCli implements Runnable {
 
   /** One line per subcommand; keep sorted. */
   static final Object[] SUBCOMMANDS = {
+    new BenchCommand(),
     new io.jamwatch.web.DashboardCommand(),
+    new DemoCommand(),
     InspectCommand.class, // a class, not an instance: picocli captures option defaults from the instance
     new ReplayCommand(),
     new RunCommand(),

@@ -158,6 +158,30 @@ public record SimConfig(
         outOfOrderProbability, outOfOrderMaxDelayMs);
   }
 
+  /**
+   * The same config with other jam rates (0 switches a mechanism off): wear, wobble episodes per
+   * scanner-hour, surges per line-hour, sudden jams per scanner-hour.
+   */
+  public SimConfig withJamRates(double wear, double wobble, double surges, double sudden) {
+    return new SimConfig(lines, scannersPerLine, hours, seed, startMillis, scannerSpacingM, beltSpeedMps,
+        meanArrivalGapMs, minHeadwayMs, meanPackageLengthMm, heartbeatIntervalMs, jamStopMinS, jamStopMaxS,
+        wear, wearMinMinutes, wearMaxMinutes, wobble, wobbleJamProbability,
+        wobbleQuietMinMinutes, wobbleQuietMaxMinutes, benignDriftPerDeviceHour, surges,
+        surgeJamProbability, sudden, noReadProbability, missingReadingProbability,
+        spikeProbability, stuckPerDeviceHour, clockSkewSdMs, largeSkewProbability, duplicateProbability,
+        outOfOrderProbability, outOfOrderMaxDelayMs);
+  }
+
+  /** The same physics with every sensor and delivery fault switched off (clean logs, tests). */
+  public SimConfig withoutFaults() {
+    return new SimConfig(lines, scannersPerLine, hours, seed, startMillis, scannerSpacingM, beltSpeedMps,
+        meanArrivalGapMs, minHeadwayMs, meanPackageLengthMm, heartbeatIntervalMs, jamStopMinS, jamStopMaxS,
+        wearPerDeviceHour, wearMinMinutes, wearMaxMinutes, wobblePerDeviceHour, wobbleJamProbability,
+        wobbleQuietMinMinutes, wobbleQuietMaxMinutes, benignDriftPerDeviceHour, surgesPerLineHour,
+        surgeJamProbability, suddenPerDeviceHour, noReadProbability, 0, 0, 0, 0, 0, 0, 0,
+        outOfOrderMaxDelayMs);
+  }
+
   /** Event time at which the simulation ends ({@code Long.MAX_VALUE} for an endless feed). */
   public long endMillis() {
     if (Double.isInfinite(hours)) {

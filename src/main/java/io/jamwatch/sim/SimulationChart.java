@@ -44,7 +44,7 @@ public final class SimulationChart {
           new String[] {Readings.MOTOR_CURRENT_A, Readings.VIBRATION_RMS}, new double[] {1, 1}));
       charts.add(chart(p, "offset / gap / dwell",
           new String[] {Readings.LATERAL_OFFSET_MM, Readings.GAP_MS, Readings.DWELL_MS},
-          new double[] {1, 0.01, 0.01}));
+          new double[] {1, 0.01, 0.1}));
     }
     if (charts.isEmpty()) {
       XYChart empty = new XYChartBuilder().width(900).height(300).title("no jam in this log").build();

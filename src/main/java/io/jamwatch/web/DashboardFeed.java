@@ -46,6 +46,8 @@ public final class DashboardFeed implements AutoCloseable {
   private final Thread thread;
   private final AtomicLong consumed = new AtomicLong();
   private final AtomicLong undecodable = new AtomicLong();
+  /** End offsets when the partitions were assigned: reaching them all means the view is live. */
+  private final Map<TopicPartition, Long> catchUp = new HashMap<>();
   private volatile boolean running = true;
   private volatile Throwable failure;
 
@@ -121,6 +123,7 @@ public final class DashboardFeed implements AutoCloseable {
             }
           }
         }
+        if (!view.live() && caughtUp()) view.markLive();
       }
     } catch (WakeupException e) {
       if (running) failure = e;
@@ -130,6 +133,15 @@ public final class DashboardFeed implements AutoCloseable {
     } finally {
       consumer.close(Duration.ofSeconds(2));
     }
+  }
+
+  private boolean caughtUp() {
+    if (catchUp.isEmpty()) return !consumer.assignment().isEmpty();
+    for (Map.Entry<TopicPartition, Long> e : catchUp.entrySet()) {
+      if (consumer.assignment().contains(e.getKey()) && consumer.position(e.getKey()) < e.getValue()) return false;
+    }
+    catchUp.clear();
+    return true;
   }
 
   @Override
@@ -152,6 +164,7 @@ public final class DashboardFeed implements AutoCloseable {
         else byTime.put(tp, since);
       }
       if (!fromStart.isEmpty()) consumer.seekToBeginning(fromStart);
+      catchUp.putAll(consumer.endOffsets(parts));
       if (byTime.isEmpty()) return;
       Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(byTime);
       Map<TopicPartition, Long> begin = consumer.beginningOffsets(byTime.keySet());

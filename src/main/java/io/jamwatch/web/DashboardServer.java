@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * (no servlet container, no front-end build: the page is three static files in the jar).
  *
  * <pre>
- * GET /                          the page (index.html, app.js, app.css)
+ * GET /                          the page (index.html, app.js, app.css, favicon.svg)
  * GET /api/lines                 every line with its device tiles
  * GET /api/devices               every device tile
  * GET /api/devices/{id}/history  one device: risk, readings and alert spans over the window
@@ -46,7 +46,8 @@ public final class DashboardServer implements AutoCloseable {
   private static final long MIN_PUSH_INTERVAL_MILLIS = 250;
   private static final long KEEPALIVE_MILLIS = 15_000;
   private static final Map<String, String> STATIC = Map.of(
-      "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/app.css", "app.css");
+      "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/app.css", "app.css",
+      "/favicon.svg", "favicon.svg");
 
   private final DashboardView view;
   private final HttpServer server;
@@ -209,6 +210,7 @@ public final class DashboardServer implements AutoCloseable {
   private static String contentType(String asset) {
     if (asset.endsWith(".html")) return "text/html; charset=utf-8";
     if (asset.endsWith(".js")) return "text/javascript; charset=utf-8";
+    if (asset.endsWith(".svg")) return "image/svg+xml";
     return "text/css; charset=utf-8";
   }
 

@@ -34,6 +34,7 @@ public final class DashboardView {
   private final Map<String, AlertView> open = new HashMap<>();
   private final ArrayDeque<AlertView> cleared = new ArrayDeque<>();
   private long version;
+  private boolean live;
   private long untrackedDevices;
   private long invalidValues;
 
@@ -57,7 +58,7 @@ public final class DashboardView {
     d.eventCount = s.getEventCount();
     d.modelId = s.getModelId();
     // A fresh score means the device is talking again.
-    d.stale = false;
+    if (live) d.stale = false;
     d.advance(s.getEventTime().toEpochMilli());
     d.risk.add(s.getEventTime().toEpochMilli(), score);
     AlertView a = open.get(d.deviceId);
@@ -112,13 +113,36 @@ public final class DashboardView {
         while (cleared.size() > config.maxClearedAlerts()) cleared.removeLast();
         closeSpan(d, a.getRaisedAt().toEpochMilli(), a.getTime().toEpochMilli(), finite(a.getPeakScore()));
       }
-      case STALE -> d.stale = true;
+      case STALE -> {
+        // While catching up, the STALE may be read before the device's last scores (another
+        // topic): hold it until live, so those older scores cannot clear it.
+        if (live) d.stale = true;
+        else d.stalePending = true;
+      }
       default -> {
         // UNKNOWN: a symbol from a newer schema; nothing to show for it.
       }
     }
     d.evict(windowMillis);
     changed();
+  }
+
+  /**
+   * The feed has read everything that was on the topics when it started: from now on records are
+   * new, so a STALE read while catching up takes effect and later scores clear it.
+   */
+  public synchronized void markLive() {
+    if (live) return;
+    live = true;
+    for (Device d : devices.values()) {
+      if (d.stalePending) d.stale = true;
+      d.stalePending = false;
+    }
+    changed();
+  }
+
+  public synchronized boolean live() {
+    return live;
   }
 
   /** Every line with its devices in id order, lines in id order. */
@@ -233,6 +257,7 @@ public final class DashboardView {
     boolean hasScore;
     boolean warming;
     boolean stale;
+    boolean stalePending;
     long eventCount;
     String modelId = "";
     long newestTime = Long.MIN_VALUE;

@@ -42,6 +42,7 @@ class DashboardViewTest {
 
   @Test
   void marksWarmingAndStaleAndClearsStaleOnTheNextScore() {
+    view.markLive();
     view.onRisk(risk("L01-S01", "L01", T0, 0.3f, true));
     assertTrue(view.devices().get(0).warming());
     view.onAlert(stale("L01-S01", "L01", T0 + 60_000));
@@ -75,6 +76,18 @@ class DashboardViewTest {
     assertFalse(view.devices().get(0).alertOpen());
     DashboardView.Span span = view.history("L01-S01").orElseThrow().alerts().get(0);
     assertEquals(new DashboardView.Span(T0, T0 + 30_000, 0.95f), span);
+  }
+
+  @Test
+  void holdsAStaleReadWhileCatchingUpSoThatOlderScoresCannotClearIt() {
+    view.onRisk(risk("L01-S01", "L01", T0, 0.3f, false));
+    view.onAlert(stale("L01-S01", "L01", T0 + 120_000));
+    view.onRisk(risk("L01-S01", "L01", T0 + 1000, 0.3f, false)); // backlog from the other topic
+    assertFalse(view.devices().get(0).stale());
+    view.markLive();
+    assertTrue(view.devices().get(0).stale());
+    view.onRisk(risk("L01-S01", "L01", T0 + 200_000, 0.3f, false));
+    assertFalse(view.devices().get(0).stale());
   }
 
   @Test

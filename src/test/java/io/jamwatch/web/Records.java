@@ -20,9 +20,13 @@ final class Records {
   private Records() {}
 
   static JamRiskScore risk(String device, String line, long t, float score, boolean warming) {
+    return risk(device, line, t, score, warming, 1);
+  }
+
+  static JamRiskScore risk(String device, String line, long t, float score, boolean warming, long eventCount) {
     return JamRiskScore.newBuilder()
         .setDeviceId(device).setLineId(line).setEventTime(Instant.ofEpochMilli(t))
-        .setModelId("m1").setScore(score).setWarming(warming).setEventCount(t / 1000).build();
+        .setModelId("m1").setScore(score).setWarming(warming).setEventCount(eventCount).build();
   }
 
   static JamAlert raised(String device, String line, long t, float score, List<AlertReason> reasons) {
