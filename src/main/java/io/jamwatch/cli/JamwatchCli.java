@@ -28,6 +28,7 @@ public final class JamwatchCli implements Runnable {
     new SimulateCommand(),
     ImportCsvCommand.class, // classes, not instances: picocli captures option defaults from an instance
     SimulateCommand.class,
+    new TrainCommand(),
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
