@@ -8,7 +8,10 @@ public final class BenchDetectors {
   public static SeriesDetector create(String name, long seed) {
     return switch (name) {
       case "ewma" -> new EwmaSeriesDetector(0.05, 30);
-      default -> throw new IllegalArgumentException("unknown detector '" + name + "' (known: ewma)");
+      case "gru" -> ForecastModelDetector.small(io.jamwatch.nn.CellType.GRU, seed);
+      case "lstm" -> ForecastModelDetector.small(io.jamwatch.nn.CellType.LSTM, seed);
+      case "rnn" -> ForecastModelDetector.small(io.jamwatch.nn.CellType.RNN, seed);
+      default -> throw new IllegalArgumentException("unknown detector '" + name + "' (known: gru, lstm, rnn, ewma)");
     };
   }
 }
