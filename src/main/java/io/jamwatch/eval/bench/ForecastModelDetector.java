@@ -4,6 +4,7 @@ import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.features.FeatureEncoder;
 import io.jamwatch.features.FeatureSpec;
 import io.jamwatch.nn.CellType;
+import io.jamwatch.nn.ForecastSurprise;
 import io.jamwatch.nn.Head;
 import io.jamwatch.nn.ProgressListener;
 import io.jamwatch.nn.TrainConfig;
@@ -27,8 +28,19 @@ public final class ForecastModelDetector implements PretrainableDetector {
 
   private final TrainConfig config;
   private final int warmupEvents;
+  private final int longWindow;
 
-  public ForecastModelDetector(TrainConfig config, int warmupEvents) {
+  /**
+   * @param longWindow 0: the surprise likelihood compares with the distribution fitted on the
+   *     training rows (the trainer's default); &gt; 0: with an exponentially weighted per-series
+   *     estimate of this effective length seeded with that fit, i.e. the long window of Ahmad et al.
+   *     2017 adapts online (ForecastSurprise.Stats.longWindow)
+   */
+  public ForecastModelDetector(TrainConfig config, int warmupEvents, int longWindow) {
+    if (longWindow < 0) {
+      throw new IllegalArgumentException("long window must be >= 0, got " + longWindow);
+    }
+    this.longWindow = longWindow;
     if (config.head() != Head.FORECAST) {
       throw new IllegalArgumentException("benchmark detector needs the forecast head, got " + config.head());
     }
@@ -37,7 +49,7 @@ public final class ForecastModelDetector implements PretrainableDetector {
   }
 
   /** The benchmark's small per-series model of the given cell. */
-  public static ForecastModelDetector small(CellType cell, long seed) {
+  public static ForecastModelDetector small(CellType cell, long seed, int longWindow) {
     TrainConfig c =
         TrainConfig.defaults()
             .withCell(cell)
@@ -50,7 +62,7 @@ public final class ForecastModelDetector implements PretrainableDetector {
         c.epochs(), c.batchSize(), c.window(), c.chunkWindows(), 5e-3f, c.clipNorm(), 0f, 5,
         c.validationFraction(), c.positiveWeight(), c.falseAlarmsPerDeviceHour(), c.clearFraction(),
         c.maxSeconds(), c.seed(), 1);
-    return new ForecastModelDetector(c, 10);
+    return new ForecastModelDetector(c, 10, longWindow);
   }
 
   @Override
@@ -62,7 +74,8 @@ public final class ForecastModelDetector implements PretrainableDetector {
   public String describe() {
     return String.format("%s forecast head, H=%d x%d, <=%d epochs (early stop, patience %d), window %d, lr %.0e, seed %d, warm-up %d events",
         config.cell(), config.hidden(), config.layers(), config.epochs(), config.patience(), config.window(),
-        config.learningRate(), config.seed(), warmupEvents);
+        config.learningRate(), config.seed(), warmupEvents)
+        + (longWindow == 0 ? ", surprise vs the training fit" : ", surprise vs an adaptive long window of " + longWindow + " events");
   }
 
   @Override
@@ -81,8 +94,12 @@ public final class ForecastModelDetector implements PretrainableDetector {
       seqs.add(encode(spec, s, k++ + ":" + (s.isEmpty() ? "" : s.get(0).getDeviceId())));
     }
     TrainResult r = Trainer.train(config, new TrainingData(spec, spec.size(), seqs), ProgressListener.NONE);
+    ForecastSurprise.Stats stats = r.surpriseStats();
+    if (longWindow > 0) {
+      stats = new ForecastSurprise.Stats(stats.logMean(), stats.logStd(), stats.shortWindow(), longWindow);
+    }
     ModelMetadata meta =
-        ModelMetadata.describe(r.weights(), spec, r.surpriseStats())
+        ModelMetadata.describe(r.weights(), spec, stats)
             .withScoreHead(ModelMetadata.Head.FORECAST)
             .withWarmupEvents(warmupEvents);
     byte[] bytes = OnnxExporter.build(r.weights(), meta).toByteArray();
