@@ -20,7 +20,10 @@ public final class JamwatchCli implements Runnable {
   /** One line per subcommand; keep sorted. */
   static final Object[] SUBCOMMANDS = {
     new BenchCommand(),
+    new DemoCommand(),
     InspectCommand.class,
+    new ReplayCommand(),
+    new RunCommand(),
     new SimulateCommand(),
   };
 
