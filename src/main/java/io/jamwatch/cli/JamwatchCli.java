@@ -24,6 +24,7 @@ public final class JamwatchCli implements Runnable {
     InspectCommand.class,
     new ReplayCommand(),
     new RunCommand(),
+    new ScoreCommand(),
     new SimulateCommand(),
   };
 
