@@ -26,6 +26,7 @@ public final class JamwatchCli implements Runnable {
     new RunCommand(),
     new ScoreCommand(),
     new SimulateCommand(),
+    new TrainCommand(),
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

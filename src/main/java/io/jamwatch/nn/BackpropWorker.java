@@ -102,6 +102,14 @@ final class BackpropWorker {
     dPredB = new float[w.predB.length];
   }
 
+  /** Mean over H of gate block {@code block} of layer l at step t, sequence bb of the last forward. */
+  float gateMean(int l, int block, int t, int bb, int nb) {
+    int go = (t * nb + bb) * GH + block * H;
+    float s = 0;
+    for (int k = 0; k < H; k++) s += act[l][go + k];
+    return s / H;
+  }
+
   void zeroGradients() {
     for (int l = 0; l < L; l++) {
       Arrays.fill(dWT[l], 0f);

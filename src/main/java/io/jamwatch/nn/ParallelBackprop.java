@@ -79,6 +79,19 @@ public final class ParallelBackprop implements AutoCloseable {
     return workers[slice].drop;
   }
 
+  /**
+   * After {@link #forward}: the mean over H of gate block {@code block} (GRU 0 = update gate z;
+   * LSTM 2 = forget gate f) of the top layer at step t of sequence b.
+   */
+  public float topGateMean(WindowBatch batch, int block, int t, int b) {
+    int n = slices(batch.B);
+    for (int s = 0; s < n; s++) {
+      int b0 = sliceStart(s, batch.B), b1 = sliceStart(s + 1, batch.B);
+      if (b >= b0 && b < b1) return workers[s].gateMean(w.layers - 1, block, t, b - b0, b1 - b0);
+    }
+    throw new IllegalArgumentException("sequence " + b + " not in the batch of " + batch.B);
+  }
+
   int slices(int B) {
     return Math.min(workers.length, B);
   }
