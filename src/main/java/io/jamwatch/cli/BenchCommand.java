@@ -68,6 +68,9 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--hold", defaultValue = "0", description = "Alarm hold in rows (0 = none, the primary setting; 30 is reported too).")
     int hold;
 
+    @Option(names = "--long-window", defaultValue = "0", description = "Forecast models: 0 = surprise judged against its training-row distribution; N > 0 = against an adaptive long window of N events (default: ${DEFAULT-VALUE}).")
+    int longWindow;
+
     @Option(names = "--pretrain-anomaly-free", description = "Second, non-leaderboard setting: also fit on anomaly-free.csv.")
     boolean pretrain;
 
@@ -81,7 +84,7 @@ public final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       long start = System.nanoTime();
       SkabCorpus corpus = SkabCorpus.read(data);
-      SeriesDetector det = BenchDetectors.create(detector, seed);
+      SeriesDetector det = BenchDetectors.create(detector, seed, longWindow);
       SkabBench.Settings s = new SkabBench.Settings(400, calibrationRows, quantile, hold, SkabScorer.WINDOW_MILLIS);
       List<List<ScannerEvent>> pre = new ArrayList<>();
       if (pretrain) {
@@ -179,6 +182,9 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "7", description = "Training seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--long-window", defaultValue = "750", description = "Forecast models: 0 = surprise judged against its training-row distribution; N > 0 = against an adaptive long window of N events (default: ${DEFAULT-VALUE}).")
+    int longWindow;
+
     @Option(names = "--out", defaultValue = "runs/bench-nab", description = "Output folder: summary.json and results/<detector>/... in NAB's format (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -186,7 +192,7 @@ public final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       long start = System.nanoTime();
       NabCorpus corpus = NabCorpus.read(data);
-      SeriesDetector det = BenchDetectors.create(detector, seed);
+      SeriesDetector det = BenchDetectors.create(detector, seed, longWindow);
       int n = limit > 0 ? Math.min(limit, corpus.series().size()) : corpus.series().size();
       ProgressLine bar = new ProgressLine("nab " + det.name(), n);
       List<NabBench.SeriesRun> runs = NabBench.run(corpus, det, limit, bar);

@@ -25,6 +25,8 @@ public final class JamwatchCli implements Runnable {
     InspectCommand.class, // a class, not an instance: picocli captures option defaults from the instance
     new ReplayCommand(),
     new RunCommand(),
+    InspectCommand.class,
+    new ScoreCommand(),
     new SimulateCommand(),
     ImportCsvCommand.class, // classes, not instances: picocli captures option defaults from an instance
     SimulateCommand.class,
