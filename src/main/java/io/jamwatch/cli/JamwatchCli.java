@@ -19,10 +19,12 @@ public final class JamwatchCli implements Runnable {
 
   /** One line per subcommand; keep sorted. */
   static final Object[] SUBCOMMANDS = {
-    new io.jamwatch.web.DashboardCommand(),
+    io.jamwatch.web.DashboardCommand.class,
+    new DemoCommand(),
     InspectCommand.class, // a class, not an instance: picocli captures option defaults from the instance
     new ReplayCommand(),
     new RunCommand(),
+    new SimulateCommand(),
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

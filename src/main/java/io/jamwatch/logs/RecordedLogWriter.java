@@ -35,6 +35,10 @@ public final class RecordedLogWriter implements AutoCloseable {
   /** Deflate level: 6 is zlib's default balance of size and speed. */
   private static final int DEFLATE_LEVEL = 6;
 
+  static {
+    TrustedAvroClasses.register();
+  }
+
   private final Path file;
   private final DataFileWriter<ScannerEvent> writer;
   private long written;

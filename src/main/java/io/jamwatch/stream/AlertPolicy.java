@@ -37,6 +37,11 @@ public record AlertPolicy(
     return new AlertPolicy(0.7f, 0.5f, 3, 0L, 60_000L);
   }
 
+  /** The same policy with other thresholds. */
+  public AlertPolicy withThresholds(float raise, float clear) {
+    return new AlertPolicy(raise, clear, minEventsAbove, minMillisAbove, cooldownMillis);
+  }
+
   /** What one score did to the alert. */
   public enum Transition {
     NONE,

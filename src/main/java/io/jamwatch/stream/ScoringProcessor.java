@@ -44,6 +44,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
   private String task;
   private ScoringModel model;
   private DeviceMemory memory;
+  private AlertPolicy policy;
 
   ScoringProcessor(StreamConfig config, ModelProvider models, StreamMetrics metrics) {
     this.config = config;
@@ -73,6 +74,10 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
     if (m != model) {
       model = m;
       memory = m.newMemory();
+      policy =
+          config.alertThresholdsFromModel()
+              ? config.alert().withThresholds(m.metadata().raiseThreshold(), m.metadata().clearThreshold())
+              : config.alert();
     }
     DeviceState old = store.get(device);
     List<String> recent = new ArrayList<>(config.state().recentEventIds() + 1);
@@ -108,7 +113,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
       }
     }
     if (!restored) {
-      memory = m.newMemory();
+      memory.reset();
     }
 
     long t0 = System.nanoTime();
@@ -117,7 +122,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
     boolean warming = m.warming(memory);
 
     alert.staleAlerted = false;
-    AlertPolicy.Transition tr = config.alert().apply(alert, score, t, warming);
+    AlertPolicy.Transition tr = policy.apply(alert, score, t, warming);
     if (e.getEventId() != null && config.state().recentEventIds() > 0) {
       recent.add(e.getEventId());
       while (recent.size() > config.state().recentEventIds()) {
@@ -135,7 +140,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
             .setModelId(m.modelId())
             .setScore(score)
             .setWarming(warming)
-            .setEventCount(memory.eventCount)
+            .setEventCount(memory.eventCount())
             .build();
     context.forward(new Record<>(device, out, t), JamwatchTopology.SCORES_SINK);
     if (tr != AlertPolicy.Transition.NONE) {

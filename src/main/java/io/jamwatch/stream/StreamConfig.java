@@ -20,6 +20,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * stripped, to the Kafka Streams clients (bootstrap servers, SASL/TLS, application.id, ...); the
  * other keys are listed in {@link #KEYS} and an unknown one is an error (a typo must not silently
  * fall back to a default).
+ *
+ * <p>{@code alertThresholdsFromModel}: when the config file sets neither alert threshold, the raise
+ * and clear thresholds chosen at training time (carried in the model file) are used, with the
+ * rest of {@code alert}; a model swap brings its own thresholds.
  */
 public record StreamConfig(
     TopicNames topics,
@@ -27,6 +31,7 @@ public record StreamConfig(
     DeviceStatePolicy state,
     InputChecks input,
     AlertPolicy alert,
+    boolean alertThresholdsFromModel,
     int httpPort,
     Map<String, String> kafka) {
 
@@ -116,6 +121,7 @@ public record StreamConfig(
         DeviceStatePolicy.defaults(),
         InputChecks.defaults(),
         AlertPolicy.defaults(),
+        true,
         8080,
         Map.of());
   }
@@ -193,6 +199,7 @@ public record StreamConfig(
         state,
         input,
         alert,
+        !(p.containsKey("alert.raise-threshold") || p.containsKey("alert.clear-threshold")),
         integer(p, "http.port", d.httpPort()),
         kafka);
   }
@@ -200,27 +207,28 @@ public record StreamConfig(
   public StreamConfig withKafka(Map<String, String> extra) {
     Map<String, String> k = new LinkedHashMap<>(kafka);
     k.putAll(extra);
-    return new StreamConfig(topics, modelPath, state, input, alert, httpPort, k);
+    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, k);
   }
 
   public StreamConfig withModelPath(Path model) {
-    return new StreamConfig(topics, model, state, input, alert, httpPort, kafka);
+    return new StreamConfig(topics, model, state, input, alert, alertThresholdsFromModel, httpPort, kafka);
   }
 
   public StreamConfig withState(DeviceStatePolicy s) {
-    return new StreamConfig(topics, modelPath, s, input, alert, httpPort, kafka);
+    return new StreamConfig(topics, modelPath, s, input, alert, alertThresholdsFromModel, httpPort, kafka);
   }
 
+  /** An explicit alert policy, thresholds included (the model's thresholds are then not used). */
   public StreamConfig withAlert(AlertPolicy a) {
-    return new StreamConfig(topics, modelPath, state, input, a, httpPort, kafka);
+    return new StreamConfig(topics, modelPath, state, input, a, false, httpPort, kafka);
   }
 
   public StreamConfig withTopics(TopicNames t) {
-    return new StreamConfig(t, modelPath, state, input, alert, httpPort, kafka);
+    return new StreamConfig(t, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, kafka);
   }
 
   public StreamConfig withHttpPort(int port) {
-    return new StreamConfig(topics, modelPath, state, input, alert, port, kafka);
+    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, port, kafka);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.jamwatch.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -51,6 +52,7 @@ class StreamConfigTest {
     assertEquals(2 * 86_400_000L, c.state().ttlMillis());
     assertEquals(45_000, c.state().staleAfterMillis());
     assertEquals(0.8f, c.alert().raiseThreshold());
+    assertFalse(c.alertThresholdsFromModel(), "explicit thresholds win over the model's");
     assertEquals(300_000, c.alert().cooldownMillis());
   }
 
