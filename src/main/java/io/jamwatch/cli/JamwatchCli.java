@@ -21,6 +21,7 @@ public final class JamwatchCli implements Runnable {
   static final Object[] SUBCOMMANDS = {
     new BenchCommand(),
     new io.jamwatch.web.DashboardCommand(),
+    io.jamwatch.web.DashboardCommand.class,
     new DemoCommand(),
     InspectCommand.class, // a class, not an instance: picocli captures option defaults from the instance
     new ReplayCommand(),
