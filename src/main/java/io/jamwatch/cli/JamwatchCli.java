@@ -19,7 +19,18 @@ public final class JamwatchCli implements Runnable {
 
   /** One line per subcommand; keep sorted. */
   static final Object[] SUBCOMMANDS = {
+    new BenchCommand(),
+    new io.jamwatch.web.DashboardCommand(),
+    io.jamwatch.web.DashboardCommand.class,
+    new DemoCommand(),
+    InspectCommand.class, // a class, not an instance: picocli captures option defaults from the instance
+    new ReplayCommand(),
+    new RunCommand(),
+    InspectCommand.class,
+    new ScoreCommand(),
     new SimulateCommand(),
+    ImportCsvCommand.class, // classes, not instances: picocli captures option defaults from an instance
+    SimulateCommand.class,
     new TrainCommand(),
   };
 
