@@ -19,8 +19,14 @@ public final class JamwatchCli implements Runnable {
 
   /** One line per subcommand; keep sorted. */
   static final Object[] SUBCOMMANDS = {
-    ImportCsvCommand.class, // classes, not instances: picocli captures option defaults from an instance
-    SimulateCommand.class,
+    new BenchCommand(),
+    new io.jamwatch.web.DashboardCommand(),
+    new DemoCommand(),
+    ImportCsvCommand.class, // a class, not an instance: picocli captures option defaults from the instance
+    InspectCommand.class, // a class, not an instance: picocli captures option defaults from the instance
+    new ReplayCommand(),
+    new RunCommand(),
+    SimulateCommand.class, // a class, not an instance (as above)
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

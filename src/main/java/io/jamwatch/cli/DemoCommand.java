@@ -1,0 +1,152 @@
+package io.jamwatch.cli;
+
+import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.sim.SimConfig;
+import io.jamwatch.sim.Simulator;
+import io.jamwatch.stream.Detector;
+import io.jamwatch.stream.DetectorStatus;
+import io.jamwatch.stream.EmbeddedBroker;
+import io.jamwatch.stream.EventReplayer;
+import io.jamwatch.stream.JamwatchTopics;
+import io.jamwatch.stream.ReloadingModelProvider;
+import io.jamwatch.stream.StatusHttpServer;
+import io.jamwatch.stream.StatusTracker;
+import io.jamwatch.stream.StreamConfig;
+import io.jamwatch.stream.StreamMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jamwatch demo}: everything in one JVM, no outside service. An in-JVM KRaft broker on
+ * loopback, the four topics, the bundled model, a simulated line fed live (real time, event times
+ * from now on), the detector topology, a console summary once a second, and Prometheus metrics plus
+ * a status page on http://127.0.0.1:8080. Ctrl-C stops it cleanly.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "Runs the whole detector on an in-JVM Kafka broker fed by a live simulated line.")
+public final class DemoCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+
+  @Option(names = "--model", defaultValue = "models/default.onnx", description = "Default: ${DEFAULT-VALUE}.")
+  Path model;
+
+  @Option(names = "--port", defaultValue = "8080", description = "HTTP port on 127.0.0.1. Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--lines", defaultValue = "2", description = "Simulated lines. Default: ${DEFAULT-VALUE}.")
+  int lines;
+
+  @Option(names = "--scanners", defaultValue = "8", description = "Scanners per line. Default: ${DEFAULT-VALUE}.")
+  int scanners;
+
+  @Option(names = "--speed", defaultValue = "1x", description = "Feed pace: 1x is real time. Default: ${DEFAULT-VALUE}.")
+  String speed;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Simulator seed. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "0",
+      description = "Stop after this many seconds; 0 = until Ctrl-C. Default: ${DEFAULT-VALUE}.")
+  long durationSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isRegularFile(model)) {
+      System.err.println(
+          "jamwatch demo: no model at " + model.toAbsolutePath()
+              + ". Run from the project folder (the bundled model is models/default.onnx), or pass"
+              + " --model FILE; models/README.md says how to train one.");
+      return 2;
+    }
+    EventReplayer.Speed pace = EventReplayer.Speed.parse(speed);
+    GracefulShutdown shutdown = new GracefulShutdown();
+    Path stateDir = Files.createTempDirectory("jamwatch-demo-state");
+    System.err.println("jamwatch demo: starting an in-JVM Kafka broker on loopback ...");
+    try (EmbeddedBroker broker = EmbeddedBroker.start()) {
+      StreamConfig cfg =
+          StreamConfig.defaults()
+              .withModelPath(model)
+              .withHttpPort(port)
+              .withKafka(
+                  Map.of(
+                      "bootstrap.servers", broker.bootstrapServers(),
+                      "application.id", "jamwatch-demo",
+                      "state.dir", stateDir.toString()));
+      JamwatchTopics topics = JamwatchTopics.of(cfg.topics());
+      broker.createTopics(topics, 4);
+      StreamMetrics metrics = new StreamMetrics();
+      ReloadingModelProvider models = new ReloadingModelProvider(model);
+      String modelId = models.modelId();
+      Detector detector = new Detector(cfg, models, metrics);
+      StatusTracker tracker = new StatusTracker(detector, modelId);
+      StatusHttpServer http = new StatusHttpServer("127.0.0.1", port, metrics, tracker::last).start();
+      detector.start();
+      SimConfig sim =
+          SimConfig.defaults()
+              .withShape(lines, scanners, Double.POSITIVE_INFINITY, seed)
+              .withStartMillis(System.currentTimeMillis());
+      Thread feeder = new Thread(() -> feed(broker.bootstrapServers(), topics, sim, pace), "demo-feed");
+      feeder.setDaemon(true);
+      feeder.start();
+      System.err.printf(
+          "jamwatch demo: broker %s, model %s, %d lines x %d scanners at %s%n"
+              + "  metrics http://127.0.0.1:%d/metrics   status http://127.0.0.1:%d/   Ctrl-C stops%n",
+          broker.bootstrapServers(), modelId.substring(0, Math.min(12, modelId.length())), lines,
+          scanners, pace, http.port(), http.port());
+      long end = durationSeconds > 0 ? System.nanoTime() + durationSeconds * 1_000_000_000L : Long.MAX_VALUE;
+      try {
+        while (!shutdown.awaitMillis(1000) && System.nanoTime() < end) {
+          DetectorStatus s = tracker.tick();
+          System.err.print("\r" + s.consoleLine());
+        }
+      } finally {
+        System.err.println();
+        System.err.println("jamwatch demo: stopping ...");
+        feeder.interrupt();
+        feeder.join(5000);
+        http.close();
+        detector.close(); // KafkaStreams first, then the ONNX Runtime sessions
+      }
+      System.err.printf(
+          "jamwatch demo: stopped cleanly after %.0f events, %.0f dead letters%n",
+          metrics.eventsTotal(), metrics.deadLettersTotal());
+    } finally {
+      deleteTree(stateDir);
+    }
+    return 0;
+  }
+
+  private static void feed(String bootstrap, JamwatchTopics topics, SimConfig sim, EventReplayer.Speed pace) {
+    try (KafkaProducer<String, ScannerEvent> p = EventReplayer.producer(bootstrap, Map.of())) {
+      new EventReplayer(p, topics.events().name())
+          .replay(new Simulator(sim).events(), pace, false, n -> {});
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.error("demo feed stopped", e);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> s = Files.walk(root)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root, e);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.jamwatch.cli;
+
+import io.jamwatch.stream.Detector;
+import io.jamwatch.stream.ReloadingModelProvider;
+import io.jamwatch.stream.StatusHttpServer;
+import io.jamwatch.stream.StatusTracker;
+import io.jamwatch.stream.StreamConfig;
+import io.jamwatch.stream.StreamMetrics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code jamwatch run --config FILE}: the detector topology against a broker until SIGTERM. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the streaming detector against a Kafka cluster until SIGTERM/Ctrl-C.",
+      "Config file keys: kafka.* (passed to the clients), topic.*, model.path, state.*, stale.*,",
+      "input.*, alert.*, http.port (see README). The model file is re-read when it changes."
+    })
+public final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Option(names = "--config", required = true, description = "Properties file.")
+  Path config;
+
+  @Option(
+      names = "--model-poll",
+      defaultValue = "5000",
+      description = "How often (ms) to check the model file for a new version; 0 = never. Default: ${DEFAULT-VALUE}.")
+  long modelPollMillis;
+
+  @Override
+  public Integer call() throws Exception {
+    StreamConfig cfg = StreamConfig.load(config);
+    GracefulShutdown shutdown = new GracefulShutdown();
+    StreamMetrics metrics = new StreamMetrics();
+    ReloadingModelProvider models = new ReloadingModelProvider(cfg.modelPath());
+    Detector detector = new Detector(cfg, models, metrics);
+    StatusTracker tracker = new StatusTracker(detector, models.modelId());
+    StatusHttpServer http =
+        cfg.httpPort() == 0
+            ? null
+            : new StatusHttpServer("127.0.0.1", cfg.httpPort(), metrics, tracker::last).start();
+    detector.start();
+    LOG.info("jamwatch running: model {} topics {}", models.modelId(), cfg.topics());
+    FileTime seen = Files.getLastModifiedTime(cfg.modelPath());
+    try {
+      long poll = modelPollMillis > 0 ? modelPollMillis : 1000;
+      while (!shutdown.awaitMillis(poll)) {
+        tracker.tick();
+        if (modelPollMillis > 0) {
+          FileTime now = Files.getLastModifiedTime(cfg.modelPath());
+          if (!now.equals(seen)) {
+            seen = now;
+            try {
+              models.reload(cfg.modelPath());
+            } catch (RuntimeException e) {
+              LOG.error("new model file {} not loaded; keeping the running model", cfg.modelPath(), e);
+            }
+          }
+        }
+      }
+    } finally {
+      if (http != null) {
+        http.close();
+      }
+      detector.close();
+      LOG.info("jamwatch stopped cleanly");
+    }
+    return 0;
+  }
+}

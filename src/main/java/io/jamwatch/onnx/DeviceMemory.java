@@ -1,0 +1,70 @@
+package io.jamwatch.onnx;
+
+import io.jamwatch.features.FeatureEncoder;
+import java.util.Arrays;
+
+/**
+ * Everything a {@link ScoringModel} keeps for one device between two events, as plain mutable
+ * fields the caller persists (the stream maps them to and from its Avro DeviceState with
+ * DeviceStateMapper; the offline scorer keeps one per device in memory). Arrays are sized by
+ * {@link ScoringModel#newMemory()} and written in place by each step:
+ *
+ * <ul>
+ *   <li>{@code h} [L*H] hidden state; {@code c} [L*H] cell state (LSTM; empty otherwise);
+ *   <li>{@code pred} [F] the forecast of this device's next encoded event (forecast head; empty otherwise);
+ *   <li>{@code surprise} the ForecastSurprise state: ring of the last W log-surprises, then the
+ *       long-window mean and variance ([W + 2]; forecast score only, empty otherwise);
+ *   <li>{@code lastEventTime} event time of the last event stepped ({@link FeatureEncoder#NO_PREVIOUS} before the first);
+ *   <li>{@code eventCount} events stepped since the memory was created or reset.
+ * </ul>
+ *
+ * Not thread-safe.
+ */
+public final class DeviceMemory {
+  public final float[] h;
+  public final float[] c;
+  public final float[] pred;
+  public final float[] surprise;
+  public long lastEventTime = FeatureEncoder.NO_PREVIOUS;
+  public long eventCount;
+
+  private final float[] surpriseInit;
+
+  DeviceMemory(int stateSize, boolean cellState, int predSize, float[] surpriseInit) {
+    h = new float[stateSize];
+    c = new float[cellState ? stateSize : 0];
+    pred = new float[predSize];
+    this.surpriseInit = surpriseInit.clone();
+    surprise = surpriseInit.clone();
+  }
+
+  /** Back to a fresh device: zero state, no previous event, count 0. */
+  public void reset() {
+    Arrays.fill(h, 0f);
+    Arrays.fill(c, 0f);
+    Arrays.fill(pred, 0f);
+    System.arraycopy(surpriseInit, 0, surprise, 0, surprise.length);
+    lastEventTime = FeatureEncoder.NO_PREVIOUS;
+    eventCount = 0;
+  }
+
+  /** Overwrites this memory with {@code o} (a memory of the same model). */
+  public void copyFrom(DeviceMemory o) {
+    if (o.h.length != h.length || o.c.length != c.length || o.pred.length != pred.length
+        || o.surprise.length != surprise.length)
+      throw new IllegalArgumentException("device memories of different models");
+    System.arraycopy(o.h, 0, h, 0, h.length);
+    System.arraycopy(o.c, 0, c, 0, c.length);
+    System.arraycopy(o.pred, 0, pred, 0, pred.length);
+    System.arraycopy(o.surprise, 0, surprise, 0, surprise.length);
+    lastEventTime = o.lastEventTime;
+    eventCount = o.eventCount;
+  }
+
+  /** An independent copy (e.g. to try an occluded input without touching the real state). */
+  public DeviceMemory copy() {
+    DeviceMemory m = new DeviceMemory(h.length, c.length > 0, pred.length, surpriseInit);
+    m.copyFrom(this);
+    return m;
+  }
+}

@@ -1,0 +1,32 @@
+package io.jamwatch.stream;
+
+/**
+ * The alert fields of one device's state, mutable and reused by the processor; mapped to and from
+ * {@link io.jamwatch.avro.DeviceState} by {@link DeviceStateMapper}.
+ */
+public final class AlertState {
+  /** lastClearedAt value meaning "never cleared". */
+  public static final long NEVER = Long.MIN_VALUE;
+
+  public boolean open;
+  public long raisedAt;
+  public float peak;
+  public int aboveCount;
+  public long aboveSince;
+  public long lastClearedAt = NEVER;
+  public boolean staleAlerted;
+
+  public boolean everCleared() {
+    return lastClearedAt != NEVER;
+  }
+
+  public void reset() {
+    open = false;
+    raisedAt = 0;
+    peak = 0f;
+    aboveCount = 0;
+    aboveSince = 0;
+    lastClearedAt = NEVER;
+    staleAlerted = false;
+  }
+}

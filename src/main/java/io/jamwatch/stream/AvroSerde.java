@@ -1,0 +1,115 @@
+package io.jamwatch.stream;
+
+import io.jamwatch.logs.TrustedAvroClasses;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Kafka serde for the generated Avro records, without a schema registry.
+ *
+ * <p>Wire format: Avro <a href="https://avro.apache.org/docs/1.12.0/specification/#single-object-encoding">
+ * single-object encoding</a>: two marker bytes {@code C3 01}, the 8-byte little-endian CRC-64-AVRO
+ * fingerprint of the writer schema, then the Avro binary encoding of the record (written by a
+ * SpecificDatumWriter). The fingerprint is what lets a reader tell a record of another schema from
+ * garbage without a registry: an unknown fingerprint is rejected as {@link Reason#UNKNOWN_SCHEMA},
+ * bad marker bytes as {@link Reason#BAD_HEADER}, anything else undecodable as {@link
+ * Reason#DESERIALIZATION}. Older writer schemas can be taught to the reader with {@link
+ * #addWriterSchema(Schema)} (schema resolution then applies Avro's compatibility rules).
+ */
+public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+
+  /** Why a payload could not be decoded; carried by {@link DecodeException}. */
+  public enum Reason {
+    BAD_HEADER,
+    UNKNOWN_SCHEMA,
+    DESERIALIZATION
+  }
+
+  /** A payload that is not a record of this serde's schema, with the reason. */
+  public static final class DecodeException extends SerializationException {
+    private final Reason reason;
+
+    DecodeException(Reason reason, String message, Throwable cause) {
+      super(message, cause);
+      this.reason = reason;
+    }
+
+    public Reason reason() {
+      return reason;
+    }
+  }
+
+  private final Schema schema;
+  private final BinaryMessageEncoder<T> encoder;
+  private final BinaryMessageDecoder<T> decoder;
+
+  public AvroSerde(Schema schema) {
+    TrustedAvroClasses.register();
+    this.schema = schema;
+    this.encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
+    this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
+  }
+
+  public Schema schema() {
+    return schema;
+  }
+
+  /** Accepts records written with an older (compatible) version of the schema. */
+  public AvroSerde<T> addWriterSchema(Schema writer) {
+    decoder.addSchema(writer);
+    return this;
+  }
+
+  public byte[] encode(T value) {
+    try {
+      ByteBuffer buf = encoder.encode(value);
+      byte[] out = new byte[buf.remaining()];
+      buf.get(out);
+      return out;
+    } catch (IOException | AvroRuntimeException e) {
+      throw new SerializationException("cannot encode " + schema.getFullName() + ": " + e, e);
+    }
+  }
+
+  public T decode(byte[] bytes) {
+    try {
+      return decoder.decode(bytes);
+    } catch (BadHeaderException e) {
+      throw new DecodeException(
+          Reason.BAD_HEADER,
+          "not an Avro single-object encoded " + schema.getName() + " (bad marker bytes)",
+          e);
+    } catch (MissingSchemaException e) {
+      throw new DecodeException(
+          Reason.UNKNOWN_SCHEMA,
+          "record written with a schema unknown to this " + schema.getName() + " reader: "
+              + e.getMessage(),
+          e);
+    } catch (IOException | RuntimeException e) {
+      throw new DecodeException(
+          Reason.DESERIALIZATION, "undecodable " + schema.getName() + " payload: " + e, e);
+    }
+  }
+
+  @Override
+  public Serializer<T> serializer() {
+    return (topic, value) -> value == null ? null : encode(value);
+  }
+
+  @Override
+  public Deserializer<T> deserializer() {
+    return (topic, bytes) -> bytes == null ? null : decode(bytes);
+  }
+}

@@ -1,0 +1,93 @@
+package io.jamwatch.stream;
+
+import io.jamwatch.avro.DeviceState;
+import io.jamwatch.onnx.DeviceMemory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/**
+ * The one mapping between the stored {@link DeviceState} (Avro, versioned, float32 arrays as
+ * little-endian bytes) and the in-memory {@link DeviceMemory} + {@link AlertState} the processor
+ * works on (after RCF's {@code state/} mappers). A state of an unknown {@link #VERSION} or whose
+ * arrays do not fit the model is not read: the caller resets it.
+ */
+public final class DeviceStateMapper {
+  /** Version of the stored form this mapper reads and writes. */
+  public static final int VERSION = 1;
+
+  public boolean readable(DeviceState s) {
+    return s.getVersion() == VERSION;
+  }
+
+  /**
+   * Copies the recurrent memory out of {@code s} into {@code m} (whose arrays are sized by the
+   * model). Returns false, leaving {@code m} unspecified, when the stored arrays do not have the
+   * model's sizes.
+   */
+  public boolean toMemory(DeviceState s, DeviceMemory m) {
+    if (!(read(s.getH(), m.h) && read(s.getC(), m.c) && read(s.getPred(), m.pred)
+        && read(s.getSurpriseWindow(), m.surprise))) {
+      return false;
+    }
+    m.lastEventTime = s.getLastEventTime().toEpochMilli();
+    m.eventCount = s.getEventCount();
+    return true;
+  }
+
+  public void toAlert(DeviceState s, AlertState a) {
+    a.open = s.getAlertOpen();
+    a.raisedAt = s.getAlertRaisedAt();
+    a.peak = s.getAlertPeak();
+    a.aboveCount = s.getAboveCount();
+    a.aboveSince = s.getAboveSince();
+    a.lastClearedAt = s.getLastClearedAt();
+    a.staleAlerted = s.getStaleAlerted();
+  }
+
+  public DeviceState toState(
+      String modelId,
+      String lineId,
+      DeviceMemory m,
+      AlertState a,
+      float lastScore,
+      long wallClock,
+      List<String> recentEventIds) {
+    return DeviceState.newBuilder()
+        .setVersion(VERSION)
+        .setModelId(modelId)
+        .setLineId(lineId)
+        .setH(write(m.h))
+        .setC(write(m.c))
+        .setPred(write(m.pred))
+        .setSurpriseWindow(write(m.surprise))
+        .setLastEventTime(java.time.Instant.ofEpochMilli(m.lastEventTime))
+        .setLastSeenWallClock(wallClock)
+        .setEventCount(m.eventCount)
+        .setLastScore(lastScore)
+        .setAlertOpen(a.open)
+        .setAlertRaisedAt(a.raisedAt)
+        .setAlertPeak(a.peak)
+        .setAboveCount(a.aboveCount)
+        .setAboveSince(a.aboveSince)
+        .setLastClearedAt(a.lastClearedAt)
+        .setStaleAlerted(a.staleAlerted)
+        .setRecentEventIds(recentEventIds)
+        .build();
+  }
+
+  /** Float32 little-endian bytes of {@code v}. */
+  public static ByteBuffer write(float[] v) {
+    ByteBuffer b = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(v);
+    return b;
+  }
+
+  private static boolean read(ByteBuffer bytes, float[] into) {
+    if (bytes.remaining() != into.length * Float.BYTES) {
+      return false;
+    }
+    bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(into);
+    return true;
+  }
+}

@@ -1,0 +1,95 @@
+package io.jamwatch.stream;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A one-node KRaft Kafka (combined broker + controller) inside this JVM, from Kafka's own jars, on
+ * loopback: what the demo and the integration tests run against when no broker or Docker is at
+ * hand. Replication factor and min ISR 1 for the offsets and transaction topics, so that
+ * exactly_once_v2 works on a single node.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+  private final KafkaClusterTestKit cluster;
+
+  private EmbeddedBroker(KafkaClusterTestKit cluster) {
+    this.cluster = cluster;
+  }
+
+  public static EmbeddedBroker start() {
+    try {
+      KafkaClusterTestKit c =
+          new KafkaClusterTestKit.Builder(
+                  new TestKitNodes.Builder()
+                      .setCombined(true)
+                      .setNumBrokerNodes(1)
+                      .setNumControllerNodes(1)
+                      .build())
+              .setConfigProp("offsets.topic.replication.factor", "1")
+              .setConfigProp("offsets.topic.num.partitions", "4")
+              .setConfigProp("transaction.state.log.replication.factor", "1")
+              .setConfigProp("transaction.state.log.min.isr", "1")
+              .setConfigProp("transaction.state.log.num.partitions", "4")
+              .setConfigProp("group.initial.rebalance.delay.ms", "0")
+              .setConfigProp("auto.create.topics.enable", "false")
+              .build();
+      c.format();
+      c.startup();
+      c.waitForReadyBrokers();
+      return new EmbeddedBroker(c);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the embedded Kafka broker", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
+    }
+  }
+
+  public String bootstrapServers() {
+    return cluster.bootstrapServers();
+  }
+
+  /** Creates the detector's four topics ({@code partitions} each, replication 1) if absent. */
+  public void createTopics(JamwatchTopics topics, int partitions) {
+    createTopics(topics.names(), partitions);
+  }
+
+  public void createTopics(List<String> names, int partitions) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      List<NewTopic> topics = new ArrayList<>();
+      for (String n : names) {
+        topics.add(new NewTopic(n, partitions, (short) 1));
+      }
+      for (var f : admin.createTopics(topics).values().values()) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("cannot create topics " + names + ": " + e.getCause(), e);
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      cluster.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("embedded Kafka broker did not shut down cleanly", e);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.jamwatch.stream;
+
+import io.jamwatch.avro.DeviceState;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The detector's topology, built from config alone (the Streams properties live apart, in {@link
+ * StreamConfig#streamsProperties()}), so a test builds the very same topology:
+ *
+ * <pre>
+ *  scanner-events ──► [events-source] ──► [score] ──► [jam-risk-sink]   ──► jam-risk
+ *  (key deviceId)                          │   ▲   └─► [jam-alerts-sink] ──► jam-alerts
+ *                                          ▼   │
+ *                                   device-state (RocksDB, changelogged)
+ *  undecodable / rejected events ──(exception handlers)──► scanner-events-dlq
+ * </pre>
+ */
+public final class JamwatchTopology {
+  public static final String STORE = "device-state";
+  static final String SOURCE = "events-source";
+  static final String PROCESSOR = "score";
+  static final String SCORES_SINK = "jam-risk-sink";
+  static final String ALERTS_SINK = "jam-alerts-sink";
+
+  private JamwatchTopology() {}
+
+  public static Topology build(StreamConfig config, ModelProvider models) {
+    return build(config, models, new StreamMetrics());
+  }
+
+  public static Topology build(StreamConfig config, ModelProvider models, StreamMetrics metrics) {
+    JamwatchTopics topics = JamwatchTopics.of(config.topics());
+    KeyValueBytesStoreSupplier supplier = Stores.persistentKeyValueStore(STORE);
+    StoreBuilder<?> store =
+        Stores.keyValueStoreBuilder(
+                supplier,
+                Serdes.String(),
+                new AvroSerde<DeviceState>(DeviceState.getClassSchema()))
+            .withLoggingEnabled(java.util.Map.of());
+    Topology t = new Topology();
+    t.addSource(
+        SOURCE,
+        topics.events().keySerde().deserializer(),
+        topics.events().valueSerde().deserializer(),
+        topics.events().name());
+    t.addProcessor(PROCESSOR, () -> new ScoringProcessor(config, models, metrics), SOURCE);
+    t.addStateStore(store, PROCESSOR);
+    t.addSink(
+        SCORES_SINK,
+        topics.scores().name(),
+        topics.scores().keySerde().serializer(),
+        topics.scores().valueSerde().serializer(),
+        PROCESSOR);
+    t.addSink(
+        ALERTS_SINK,
+        topics.alerts().name(),
+        topics.alerts().keySerde().serializer(),
+        topics.alerts().valueSerde().serializer(),
+        PROCESSOR);
+    return t;
+  }
+}

@@ -1,0 +1,228 @@
+package io.jamwatch.stream;
+
+import io.jamwatch.avro.AlertKind;
+import io.jamwatch.avro.DeviceState;
+import io.jamwatch.avro.JamAlert;
+import io.jamwatch.avro.JamRiskScore;
+import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.onnx.DeviceMemory;
+import io.jamwatch.onnx.ScoringModel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Scores one event: reads the device's {@link DeviceState} from the store, steps it once through
+ * {@link ScoringModel#score} (the one stepping path, shared with the offline scorer), writes it
+ * back, emits a {@link JamRiskScore} and any alert transition. Every check that can reject the
+ * event runs before the store is written, so a rejected event leaves the state untouched.
+ *
+ * <p>A wall-clock punctuator sweeps the task's store: it evicts devices not seen for the TTL,
+ * raises STALE for a device silent while its line is still running, and recounts the gauges.
+ */
+final class ScoringProcessor implements Processor<String, ScannerEvent, String, SpecificRecord> {
+  private final StreamConfig config;
+  private final ModelProvider models;
+  private final StreamMetrics metrics;
+  private final DeviceStateMapper mapper = new DeviceStateMapper();
+  private final EventChecks checks;
+  private final AlertState alert = new AlertState();
+
+  private ProcessorContext<String, SpecificRecord> context;
+  private KeyValueStore<String, DeviceState> store;
+  private String task;
+  private ScoringModel model;
+  private DeviceMemory memory;
+  private AlertPolicy policy;
+
+  ScoringProcessor(StreamConfig config, ModelProvider models, StreamMetrics metrics) {
+    this.config = config;
+    this.models = models;
+    this.metrics = metrics;
+    this.checks = new EventChecks(config.input());
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+    this.store = context.getStateStore(JamwatchTopology.STORE);
+    this.task = context.taskId().toString();
+    context.schedule(
+        Duration.ofMillis(config.state().punctuateMillis()), PunctuationType.WALL_CLOCK_TIME, this::sweep);
+  }
+
+  @Override
+  public void process(Record<String, ScannerEvent> record) {
+    long wallNow = context.currentSystemTimeMs();
+    ScannerEvent e = record.value();
+    checks.check(record.key(), e, wallNow);
+    String device = e.getDeviceId();
+    long t = e.getEventTime().toEpochMilli();
+
+    ScoringModel m = models.current();
+    if (m != model) {
+      model = m;
+      memory = m.newMemory();
+      policy =
+          config.alertThresholdsFromModel()
+              ? config.alert().withThresholds(m.metadata().raiseThreshold(), m.metadata().clearThreshold())
+              : config.alert();
+    }
+    DeviceState old = store.get(device);
+    List<String> recent = new ArrayList<>(config.state().recentEventIds() + 1);
+    boolean restored = false;
+    if (old == null) {
+      alert.reset();
+    } else {
+      String id = e.getEventId();
+      if (id != null && old.getRecentEventIds().contains(id)) {
+        throw new RejectedEventException(
+            RejectReason.DUPLICATE, device + ": eventId " + id + " already applied");
+      }
+      long last = old.getLastEventTime().toEpochMilli();
+      if (t < last) {
+        throw new RejectedEventException(
+            RejectReason.OUT_OF_ORDER,
+            device + ": event time " + t + " is before the last applied " + last);
+      }
+      recent.addAll(old.getRecentEventIds());
+      mapper.toAlert(old, alert);
+      if (!mapper.readable(old)) {
+        metrics.reset(StreamMetrics.ResetCause.UNKNOWN_VERSION);
+      } else if (!old.getModelId().equals(m.modelId())) {
+        metrics.reset(StreamMetrics.ResetCause.MODEL_SWAP);
+      } else if (t - last > config.state().silenceGapMillis()) {
+        metrics.reset(StreamMetrics.ResetCause.SILENCE_GAP);
+      } else {
+        restored = mapper.toMemory(old, memory);
+        if (!restored) {
+          // Same model id but arrays of another size: only a corrupt state can do this.
+          metrics.reset(StreamMetrics.ResetCause.UNKNOWN_VERSION);
+        }
+      }
+    }
+    if (!restored) {
+      memory.reset();
+    }
+
+    long t0 = System.nanoTime();
+    float score = m.score(e, memory);
+    metrics.stepped(System.nanoTime() - t0);
+    boolean warming = m.warming(memory);
+
+    alert.staleAlerted = false;
+    AlertPolicy.Transition tr = policy.apply(alert, score, t, warming);
+    if (e.getEventId() != null && config.state().recentEventIds() > 0) {
+      recent.add(e.getEventId());
+      while (recent.size() > config.state().recentEventIds()) {
+        recent.remove(0);
+      }
+    }
+    store.put(device, mapper.toState(m.modelId(), e.getLineId(), memory, alert, score, wallNow, recent));
+
+    JamRiskScore out =
+        JamRiskScore.newBuilder()
+            .setDeviceId(device)
+            .setLineId(e.getLineId())
+            .setEventTime(e.getEventTime())
+            .setEventId(e.getEventId())
+            .setModelId(m.modelId())
+            .setScore(score)
+            .setWarming(warming)
+            .setEventCount(memory.eventCount)
+            .build();
+    context.forward(new Record<>(device, out, t), JamwatchTopology.SCORES_SINK);
+    if (tr != AlertPolicy.Transition.NONE) {
+      boolean raised = tr == AlertPolicy.Transition.RAISED;
+      emitAlert(
+          device, e.getLineId(), raised ? AlertKind.RAISED : AlertKind.CLEARED, t, alert.raisedAt,
+          m.modelId(), score, alert.peak, raised ? 0 : t - alert.raisedAt);
+    }
+  }
+
+  private void emitAlert(
+      String device, String line, AlertKind kind, long time, long raisedAt, String modelId,
+      float score, float peak, long duration) {
+    JamAlert a =
+        JamAlert.newBuilder()
+            .setDeviceId(device)
+            .setLineId(line)
+            .setKind(kind)
+            .setTime(Instant.ofEpochMilli(time))
+            .setRaisedAt(Instant.ofEpochMilli(raisedAt))
+            .setModelId(modelId)
+            .setScore(score)
+            .setPeakScore(peak)
+            .setDurationMillis(duration)
+            .build();
+    metrics.alert(kind.name());
+    context.forward(new Record<>(device, a, time), JamwatchTopology.ALERTS_SINK);
+  }
+
+  /** Wall-clock sweep: TTL eviction, STALE alerts, gauges. */
+  private void sweep(long now) {
+    StreamConfig.DeviceStatePolicy p = config.state();
+    Map<String, Long> lineLastSeen = new HashMap<>();
+    List<KeyValue<String, DeviceState>> evict = new ArrayList<>();
+    List<KeyValue<String, DeviceState>> silent = new ArrayList<>();
+    long held = 0;
+    long open = 0;
+    try (KeyValueIterator<String, DeviceState> it = store.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, DeviceState> kv = it.next();
+        DeviceState s = kv.value;
+        long seen = s.getLastSeenWallClock();
+        if (now - seen > p.ttlMillis()) {
+          evict.add(kv);
+          continue;
+        }
+        held++;
+        if (s.getAlertOpen()) {
+          open++;
+        }
+        lineLastSeen.merge(s.getLineId(), seen, Math::max);
+        if (p.staleAfterMillis() > 0 && !s.getStaleAlerted() && now - seen > p.staleAfterMillis()) {
+          silent.add(kv);
+        }
+      }
+    }
+    for (KeyValue<String, DeviceState> kv : evict) {
+      DeviceState s = kv.value;
+      if (s.getAlertOpen()) {
+        // Do not leave an alert open for ever on the topic: close it as the device leaves.
+        emitAlert(
+            kv.key, s.getLineId(), AlertKind.CLEARED, now, s.getAlertRaisedAt(), s.getModelId(),
+            s.getLastScore(), s.getAlertPeak(), s.getLastEventTime().toEpochMilli() - s.getAlertRaisedAt());
+      }
+      store.delete(kv.key);
+      metrics.evicted();
+    }
+    for (KeyValue<String, DeviceState> kv : silent) {
+      DeviceState s = kv.value;
+      Long lineSeen = lineLastSeen.get(s.getLineId());
+      if (lineSeen != null && now - lineSeen <= p.lineActiveMillis()) {
+        store.put(kv.key, DeviceState.newBuilder(s).setStaleAlerted(true).build());
+        emitAlert(
+            kv.key, s.getLineId(), AlertKind.STALE, now, now, s.getModelId(), s.getLastScore(),
+            s.getAlertOpen() ? s.getAlertPeak() : s.getLastScore(), 0);
+      }
+    }
+    metrics.taskCounts(task, held, open);
+  }
+
+  @Override
+  public void close() {
+    metrics.taskClosed(task);
+  }
+}

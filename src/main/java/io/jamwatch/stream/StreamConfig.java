@@ -1,0 +1,274 @@
+package io.jamwatch.stream;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Everything the detector needs, immutable and validated; one {@link #defaults()}. Read from a
+ * properties file by {@link #load(Path)}: every key starting with {@code kafka.} is passed, prefix
+ * stripped, to the Kafka Streams clients (bootstrap servers, SASL/TLS, application.id, ...); the
+ * other keys are listed in {@link #KEYS} and an unknown one is an error (a typo must not silently
+ * fall back to a default).
+ *
+ * <p>{@code alertThresholdsFromModel}: when the config file sets neither alert threshold, the raise
+ * and clear thresholds chosen at training time (carried in the model file) are used, with the
+ * rest of {@code alert}; a model swap brings its own thresholds.
+ */
+public record StreamConfig(
+    TopicNames topics,
+    Path modelPath,
+    DeviceStatePolicy state,
+    InputChecks input,
+    AlertPolicy alert,
+    boolean alertThresholdsFromModel,
+    int httpPort,
+    Map<String, String> kafka) {
+
+  /** Configurable topic names. */
+  public record TopicNames(String events, String scores, String alerts, String deadLetters) {
+    public TopicNames {
+      for (String n : new String[] {events, scores, alerts, deadLetters}) {
+        if (n == null || n.isBlank()) {
+          throw new IllegalArgumentException("topic names must not be blank");
+        }
+      }
+      if (Set.of(events, scores, alerts, deadLetters).size() != 4) {
+        throw new IllegalArgumentException("the four topics must be distinct");
+      }
+    }
+
+    public static TopicNames defaults() {
+      return new TopicNames("scanner-events", "jam-risk", "jam-alerts", "scanner-events-dlq");
+    }
+  }
+
+  /**
+   * Per-device state governance. {@code silenceGapMillis}: a device whose next event comes later
+   * than this (event time) restarts from the initial state. {@code ttlMillis}: a device not seen
+   * for this long (wall clock) is evicted. {@code recentEventIds}: how many eventIds are kept to
+   * recognise duplicates. {@code punctuateMillis}: wall-clock period of the TTL/STALE sweep. {@code
+   * staleAfterMillis}: a device silent this long (wall clock) while another device of its line was
+   * seen within {@code lineActiveMillis} gets a STALE alert; 0 disables.
+   */
+  public record DeviceStatePolicy(
+      long silenceGapMillis,
+      long ttlMillis,
+      int recentEventIds,
+      long punctuateMillis,
+      long staleAfterMillis,
+      long lineActiveMillis) {
+    public DeviceStatePolicy {
+      if (silenceGapMillis <= 0 || ttlMillis <= 0 || punctuateMillis <= 0) {
+        throw new IllegalArgumentException("silence gap, TTL and punctuation interval must be > 0");
+      }
+      if (recentEventIds < 0 || recentEventIds > 1024) {
+        throw new IllegalArgumentException("recent event ids must be in [0, 1024], got " + recentEventIds);
+      }
+      if (staleAfterMillis < 0 || lineActiveMillis <= 0) {
+        throw new IllegalArgumentException("stale-after must be >= 0 and line-active window > 0");
+      }
+    }
+
+    public static DeviceStatePolicy defaults() {
+      return new DeviceStatePolicy(600_000L, 7L * 86_400_000L, 16, 5_000L, 60_000L, 30_000L);
+    }
+  }
+
+  /**
+   * Plausibility checks on input events: event times before {@code minEventTime} or more than
+   * {@code maxFutureSkewMillis} ahead of the wall clock are absurd.
+   */
+  public record InputChecks(Instant minEventTime, long maxFutureSkewMillis) {
+    public InputChecks {
+      Objects.requireNonNull(minEventTime, "minEventTime");
+      if (maxFutureSkewMillis < 0) {
+        throw new IllegalArgumentException("max future skew must be >= 0");
+      }
+    }
+
+    public static InputChecks defaults() {
+      return new InputChecks(Instant.parse("2000-01-01T00:00:00Z"), 86_400_000L);
+    }
+  }
+
+  public StreamConfig {
+    Objects.requireNonNull(topics, "topics");
+    Objects.requireNonNull(modelPath, "modelPath");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(alert, "alert");
+    if (httpPort < 0 || httpPort > 65535) {
+      throw new IllegalArgumentException("http.port must be in [0, 65535], got " + httpPort);
+    }
+    kafka = Collections.unmodifiableMap(new LinkedHashMap<>(kafka));
+  }
+
+  public static StreamConfig defaults() {
+    return new StreamConfig(
+        TopicNames.defaults(),
+        Path.of("models/default.onnx"),
+        DeviceStatePolicy.defaults(),
+        InputChecks.defaults(),
+        AlertPolicy.defaults(),
+        true,
+        8080,
+        Map.of());
+  }
+
+  /** The non-{@code kafka.} keys of the config file. */
+  public static final Set<String> KEYS =
+      Collections.unmodifiableSet(
+          new TreeSet<>(
+              Set.of(
+                  "topic.events", "topic.scores", "topic.alerts", "topic.dlq",
+                  "model.path",
+                  "state.silence-gap", "state.ttl", "state.recent-event-ids",
+                  "state.punctuate-interval", "stale.after", "stale.line-active-window",
+                  "input.min-event-time", "input.max-future-skew",
+                  "alert.raise-threshold", "alert.clear-threshold", "alert.min-events-above",
+                  "alert.min-duration-above", "alert.cooldown",
+                  "http.port")));
+
+  public static StreamConfig load(Path file) throws IOException {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file)) {
+      p.load(r);
+    }
+    try {
+      return fromProperties(p);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static StreamConfig fromProperties(Properties p) {
+    StreamConfig d = defaults();
+    Map<String, String> kafka = new LinkedHashMap<>();
+    for (String k : new TreeSet<>(p.stringPropertyNames())) {
+      if (k.startsWith("kafka.")) {
+        kafka.put(k.substring("kafka.".length()), p.getProperty(k).trim());
+      } else if (!KEYS.contains(k)) {
+        throw new IllegalArgumentException("unknown config key '" + k + "'; known keys: kafka.* and " + KEYS);
+      }
+    }
+    TopicNames t = d.topics();
+    TopicNames topics =
+        new TopicNames(
+            p.getProperty("topic.events", t.events()).trim(),
+            p.getProperty("topic.scores", t.scores()).trim(),
+            p.getProperty("topic.alerts", t.alerts()).trim(),
+            p.getProperty("topic.dlq", t.deadLetters()).trim());
+    DeviceStatePolicy s = d.state();
+    DeviceStatePolicy state =
+        new DeviceStatePolicy(
+            duration(p, "state.silence-gap", s.silenceGapMillis()),
+            duration(p, "state.ttl", s.ttlMillis()),
+            integer(p, "state.recent-event-ids", s.recentEventIds()),
+            duration(p, "state.punctuate-interval", s.punctuateMillis()),
+            duration(p, "stale.after", s.staleAfterMillis()),
+            duration(p, "stale.line-active-window", s.lineActiveMillis()));
+    InputChecks in = d.input();
+    InputChecks input =
+        new InputChecks(
+            p.containsKey("input.min-event-time")
+                ? Instant.parse(p.getProperty("input.min-event-time").trim())
+                : in.minEventTime(),
+            duration(p, "input.max-future-skew", in.maxFutureSkewMillis()));
+    AlertPolicy a = d.alert();
+    AlertPolicy alert =
+        new AlertPolicy(
+            floating(p, "alert.raise-threshold", a.raiseThreshold()),
+            floating(p, "alert.clear-threshold", a.clearThreshold()),
+            integer(p, "alert.min-events-above", a.minEventsAbove()),
+            duration(p, "alert.min-duration-above", a.minMillisAbove()),
+            duration(p, "alert.cooldown", a.cooldownMillis()));
+    return new StreamConfig(
+        topics,
+        Path.of(p.getProperty("model.path", d.modelPath().toString()).trim()),
+        state,
+        input,
+        alert,
+        !(p.containsKey("alert.raise-threshold") || p.containsKey("alert.clear-threshold")),
+        integer(p, "http.port", d.httpPort()),
+        kafka);
+  }
+
+  public StreamConfig withKafka(Map<String, String> extra) {
+    Map<String, String> k = new LinkedHashMap<>(kafka);
+    k.putAll(extra);
+    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, k);
+  }
+
+  public StreamConfig withModelPath(Path model) {
+    return new StreamConfig(topics, model, state, input, alert, alertThresholdsFromModel, httpPort, kafka);
+  }
+
+  public StreamConfig withState(DeviceStatePolicy s) {
+    return new StreamConfig(topics, modelPath, s, input, alert, alertThresholdsFromModel, httpPort, kafka);
+  }
+
+  /** An explicit alert policy, thresholds included (the model's thresholds are then not used). */
+  public StreamConfig withAlert(AlertPolicy a) {
+    return new StreamConfig(topics, modelPath, state, input, a, false, httpPort, kafka);
+  }
+
+  public StreamConfig withTopics(TopicNames t) {
+    return new StreamConfig(t, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, kafka);
+  }
+
+  public StreamConfig withHttpPort(int port) {
+    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, port, kafka);
+  }
+
+  /**
+   * The Kafka Streams properties: jamwatch's defaults (application.id {@code jamwatch},
+   * bootstrap {@code localhost:9092}, {@code exactly_once_v2}), then every {@code kafka.*} key of
+   * the config file on top, so any client setting (SASL, TLS, producer/consumer overrides) can be
+   * given. The dead-letter handlers are always installed.
+   */
+  public Properties streamsProperties() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "jamwatch");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.putAll(kafka);
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class.getName());
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
+    p.put(DeadLetters.TOPIC_CONFIG, topics.deadLetters());
+    return p;
+  }
+
+  private static long duration(Properties p, String key, long def) {
+    String v = p.getProperty(key);
+    return v == null ? def : DurationText.millis(key, v);
+  }
+
+  private static int integer(Properties p, String key, int def) {
+    String v = p.getProperty(key);
+    try {
+      return v == null ? def : Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + ": not an integer: '" + v + "'", e);
+    }
+  }
+
+  private static float floating(Properties p, String key, float def) {
+    String v = p.getProperty(key);
+    try {
+      return v == null ? def : Float.parseFloat(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + ": not a number: '" + v + "'", e);
+    }
+  }
+}

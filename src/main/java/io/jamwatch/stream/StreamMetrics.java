@@ -1,0 +1,149 @@
+package io.jamwatch.stream;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The detector's Micrometer meters, exposed in Prometheus format by {@link #scrape()}:
+ * {@code jamwatch_events_total} (rate = events/s), {@code jamwatch_step_seconds} (histogram of one
+ * ScoringModel step), {@code jamwatch_dead_letters_total{reason}}, {@code
+ * jamwatch_state_resets_total{cause}}, {@code jamwatch_evictions_total}, {@code
+ * jamwatch_alerts_total{kind}}, and the gauges {@code jamwatch_devices_held} and {@code
+ * jamwatch_open_alerts} (recounted from the store by each task's wall-clock sweep).
+ */
+public final class StreamMetrics {
+
+  /** Why a device's recurrent state restarted from the initial state. */
+  public enum ResetCause {
+    /** The stored state was written by another model (model swap). */
+    MODEL_SWAP,
+    /** The device was silent longer than the configured gap (event time). */
+    SILENCE_GAP,
+    /** The stored state has a version this code does not know. */
+    UNKNOWN_VERSION
+  }
+
+  private final MeterRegistry registry;
+  private final Counter events;
+  private final Timer step;
+  private final Counter evictions;
+  private final Map<RejectReason, Counter> deadLetters = new EnumMap<>(RejectReason.class);
+  private final Map<ResetCause, Counter> resets = new EnumMap<>(ResetCause.class);
+  private final Map<String, Counter> alerts = new ConcurrentHashMap<>();
+  /** Per task: {devices held, open alerts}, written by the task's sweep. */
+  private final Map<String, long[]> perTask = new ConcurrentHashMap<>();
+
+  public StreamMetrics() {
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  public StreamMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    events = Counter.builder("jamwatch_events").description("Events scored").register(registry);
+    step =
+        Timer.builder("jamwatch_step")
+            .description("One ScoringModel step (encode + ONNX Runtime + head)")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(1_000))
+            .maximumExpectedValue(Duration.ofMillis(100))
+            .register(registry);
+    evictions =
+        Counter.builder("jamwatch_evictions").description("Devices evicted by TTL").register(registry);
+    for (RejectReason r : RejectReason.values()) {
+      deadLetters.put(
+          r, Counter.builder("jamwatch_dead_letters").tag("reason", r.name()).register(registry));
+    }
+    for (ResetCause c : ResetCause.values()) {
+      resets.put(c, Counter.builder("jamwatch_state_resets").tag("cause", c.name()).register(registry));
+    }
+    Gauge.builder("jamwatch_devices_held", this, m -> m.devicesHeld()).register(registry);
+    Gauge.builder("jamwatch_open_alerts", this, m -> m.openAlerts()).register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** Prometheus text exposition, or empty when the registry is not a Prometheus one. */
+  public String scrape() {
+    return registry instanceof PrometheusMeterRegistry p ? p.scrape() : "";
+  }
+
+  void stepped(long nanos) {
+    events.increment();
+    step.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void deadLetter(RejectReason r) {
+    deadLetters.get(r).increment();
+  }
+
+  void reset(ResetCause c) {
+    resets.get(c).increment();
+  }
+
+  void evicted() {
+    evictions.increment();
+  }
+
+  void alert(String kind) {
+    alerts
+        .computeIfAbsent(kind, k -> Counter.builder("jamwatch_alerts").tag("kind", k).register(registry))
+        .increment();
+  }
+
+  void taskCounts(String task, long devices, long openAlerts) {
+    perTask.put(task, new long[] {devices, openAlerts});
+  }
+
+  void taskClosed(String task) {
+    perTask.remove(task);
+  }
+
+  public double eventsTotal() {
+    return events.count();
+  }
+
+  public double deadLettersTotal() {
+    return deadLetters.values().stream().mapToDouble(Counter::count).sum();
+  }
+
+  public double deadLetters(RejectReason r) {
+    return deadLetters.get(r).count();
+  }
+
+  public double resets(ResetCause c) {
+    return resets.get(c).count();
+  }
+
+  public double evictionsTotal() {
+    return evictions.count();
+  }
+
+  public double alertsTotal(String kind) {
+    Counter c = alerts.get(kind);
+    return c == null ? 0 : c.count();
+  }
+
+  public long devicesHeld() {
+    return perTask.values().stream().mapToLong(a -> a[0]).sum();
+  }
+
+  public long openAlerts() {
+    return perTask.values().stream().mapToLong(a -> a[1]).sum();
+  }
+
+  /** Mean and 99th-percentile step latency in microseconds, from the histogram. */
+  public double stepMeanMicros() {
+    return step.mean(TimeUnit.MICROSECONDS);
+  }
+}

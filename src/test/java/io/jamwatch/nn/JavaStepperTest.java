@@ -1,0 +1,57 @@
+package io.jamwatch.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class JavaStepperTest {
+
+  static Stream<Arguments> nets() {
+    return Stream.of(
+        Arguments.of(CellType.RNN, false, 1), Arguments.of(CellType.RNN, false, 2),
+        Arguments.of(CellType.GRU, false, 1), Arguments.of(CellType.GRU, true, 1),
+        Arguments.of(CellType.GRU, false, 2), Arguments.of(CellType.GRU, true, 2),
+        Arguments.of(CellType.LSTM, false, 1), Arguments.of(CellType.LSTM, false, 3));
+  }
+
+  @ParameterizedTest
+  @MethodSource("nets")
+  void fastStepEqualsReferenceForwardOverASequence(CellType cell, boolean lbr, int layers) {
+    int F = 11, H = 16, T = 40;
+    NetworkWeights w = NetworkWeights.random(cell, F, H, layers, lbr, true, true, new SplittableRandom(9));
+    SplittableRandom rng = new SplittableRandom(10);
+    float[] x = new float[T * F];
+    for (int i = 0; i < x.length; i++) x[i] = (float) (2 * rng.nextGaussian());
+    ReferenceForward.Output ref = ReferenceForward.forward(w, x, T, 1, null, null);
+
+    JavaStepper s = new JavaStepper(w);
+    float[] h = new float[layers * H], c = new float[layers * H], pred = new float[F], xt = new float[F];
+    float maxErr = 0;
+    for (int t = 0; t < T; t++) {
+      System.arraycopy(x, t * F, xt, 0, F);
+      float score = s.step(xt, h, c, pred);
+      maxErr = Math.max(maxErr, Math.abs(score - ref.score()[t]));
+      for (int i = 0; i < F; i++) maxErr = Math.max(maxErr, Math.abs(pred[i] - ref.pred()[t * F + i]));
+    }
+    for (int i = 0; i < h.length; i++) maxErr = Math.max(maxErr, Math.abs(h[i] - ref.h1()[i]));
+    if (cell.hasCellState()) for (int i = 0; i < c.length; i++) maxErr = Math.max(maxErr, Math.abs(c[i] - ref.c1()[i]));
+    assertTrue(maxErr <= 1e-5f, "max abs error " + maxErr);
+  }
+
+  @ParameterizedTest
+  @MethodSource("nets")
+  void withoutForecastHeadLeavesPredUntouchedAndWithoutRiskReturnsNaN(CellType cell, boolean lbr, int layers) {
+    NetworkWeights w = NetworkWeights.random(cell, 4, 8, layers, lbr, false, true, new SplittableRandom(1));
+    float[] pred = new float[4];
+    assertTrue(Float.isNaN(new JavaStepper(w).step(new float[4], new float[layers * 8], new float[layers * 8], pred)));
+    NetworkWeights r = NetworkWeights.random(cell, 4, 8, layers, lbr, true, false, new SplittableRandom(1));
+    float[] untouched = {7, 7, 7, 7};
+    new JavaStepper(r).step(new float[4], new float[layers * 8], new float[layers * 8], untouched);
+    assertEquals(7f, untouched[0]);
+  }
+}

@@ -1,0 +1,178 @@
+package io.jamwatch.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import io.jamwatch.avro.EventType;
+import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.features.FeatureEncoder;
+import io.jamwatch.features.FeatureSpec;
+import io.jamwatch.features.TestEvents;
+import io.jamwatch.nn.CellType;
+import io.jamwatch.nn.ForecastSurprise;
+import io.jamwatch.nn.NetworkWeights;
+import io.jamwatch.nn.ReferenceForward;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ScoringModelTest {
+  @TempDir Path dir;
+
+  /** One device, n events, some readings missing, irregular gaps, a few NO_READs. */
+  static List<ScannerEvent> sequence(int n, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<ScannerEvent> out = new ArrayList<>();
+    long t = 1_700_000_000_000L;
+    for (int i = 0; i < n; i++) {
+      t += 200 + rng.nextInt(3000);
+      Map<String, Float> r = new HashMap<>();
+      r.put("belt_speed", (float) (1.5 + 0.1 * rng.nextGaussian()));
+      if (rng.nextDouble() < 0.8) r.put("dwell_ms", (float) (40 * Math.exp(rng.nextGaussian())));
+      r.put("vibration_rms", (float) Math.abs(rng.nextGaussian()));
+      out.add(TestEvents.event("D1", t, rng.nextDouble() < 0.1 ? EventType.NO_READ : EventType.PACKAGE_SCANNED, r));
+    }
+    return out;
+  }
+
+  /** The encoded sequence x [T, 1, F], exactly as a trainer would build it. */
+  static float[] encode(FeatureSpec spec, List<ScannerEvent> events) {
+    FeatureEncoder enc = new FeatureEncoder(spec);
+    float[] x = new float[events.size() * spec.size()];
+    float[] row = new float[spec.size()];
+    long prev = FeatureEncoder.NO_PREVIOUS;
+    for (int t = 0; t < events.size(); t++) {
+      enc.encode(events.get(t), prev, row);
+      System.arraycopy(row, 0, x, t * spec.size(), spec.size());
+      prev = events.get(t).getEventTime().toEpochMilli();
+    }
+    return x;
+  }
+
+  @ParameterizedTest
+  @EnumSource(CellType.class)
+  void riskScoresEqualReferenceForwardOverTheEncodedSequence(CellType cell) {
+    List<ScannerEvent> events = sequence(120, 1);
+    FeatureSpec spec = FeatureSpec.fit(sequence(500, 2).iterator());
+    NetworkWeights w = NetworkWeights.random(cell, spec.size(), 16, 2, false, true, false, new SplittableRandom(3));
+    Path f = dir.resolve("m.onnx");
+    String id = OnnxExporter.export(w, ModelMetadata.describe(w, spec, null).withWarmupEvents(5), f);
+    ReferenceForward.Output ref = ReferenceForward.forward(w, encode(spec, events), events.size(), 1, null, null);
+    try (ScoringModel m = ScoringModel.load(f)) {
+      assertEquals(id, m.modelId());
+      DeviceMemory mem = m.newMemory();
+      float err = 0;
+      for (int t = 0; t < events.size(); t++) {
+        err = Math.max(err, Math.abs(m.score(events.get(t), mem) - ref.score()[t]));
+        assertEquals(t < 5, m.warming(mem), "warming after event " + (t + 1));
+      }
+      assertTrue(err <= 1e-5f, "score error " + err);
+      assertTrue(TestModels.maxAbsDiff(mem.h, ref.h1()) <= 1e-5f);
+      assertEquals(events.size(), mem.eventCount);
+      assertEquals(events.get(events.size() - 1).getEventTime().toEpochMilli(), mem.lastEventTime);
+    }
+  }
+
+  @Test
+  void forecastScoresAreTheSurpriseLikelihoodOfReferencePredictions() {
+    List<ScannerEvent> events = sequence(80, 4);
+    FeatureSpec spec = FeatureSpec.fit(sequence(500, 5).iterator());
+    NetworkWeights w = NetworkWeights.random(CellType.LSTM, spec.size(), 12, 1, false, true, true, new SplittableRandom(6));
+    ForecastSurprise.Stats stats = new ForecastSurprise.Stats(-0.5f, 1.2f, 4, 0);
+    Path f = dir.resolve("f.onnx");
+    OnnxExporter.export(w, ModelMetadata.describe(w, spec, stats).withScoreHead(ModelMetadata.Head.FORECAST), f);
+    float[] x = encode(spec, events);
+    ReferenceForward.Output ref = ReferenceForward.forward(w, x, events.size(), 1, null, null);
+    ForecastSurprise fs = ForecastSurprise.of(spec, stats);
+    float[] state = new float[fs.stateSize()];
+    fs.initState(state);
+    int F = spec.size();
+    try (ScoringModel m = ScoringModel.load(f)) {
+      DeviceMemory mem = m.newMemory();
+      float err = 0;
+      for (int t = 0; t < events.size(); t++) {
+        float expected = t == 0 ? 0f : fs.score(state, t - 1, fs.surprise(ref.pred(), (t - 1) * F, x, t * F));
+        float got = m.score(events.get(t), mem);
+        err = Math.max(err, Math.abs(got - expected));
+      }
+      // The likelihood is a steep function of the surprise; 1e-4 allows for the 1e-7 pred differences.
+      assertTrue(err <= 1e-4f, "forecast score error " + err);
+    }
+  }
+
+  @Test
+  void twoLoadsOfOneFileScoreBitIdentically() {
+    List<ScannerEvent> events = sequence(60, 7);
+    FeatureSpec spec = FeatureSpec.fit(events.iterator());
+    NetworkWeights w = NetworkWeights.random(CellType.GRU, spec.size(), 8, 1, true, true, false, new SplittableRandom(8));
+    Path f = dir.resolve("g.onnx");
+    OnnxExporter.export(w, ModelMetadata.describe(w, spec, null), f);
+    try (ScoringModel a = ScoringModel.load(f); ScoringModel b = ScoringModel.load(f)) {
+      DeviceMemory ma = a.newMemory(), mb = b.newMemory();
+      for (ScannerEvent e : events) assertEquals(Float.floatToIntBits(a.score(e, ma)), Float.floatToIntBits(b.score(e, mb)));
+    }
+  }
+
+  @Test
+  void resetMemoryScoresLikeAFreshDevice() {
+    List<ScannerEvent> events = sequence(30, 9);
+    FeatureSpec spec = FeatureSpec.fit(events.iterator());
+    NetworkWeights w = NetworkWeights.random(CellType.LSTM, spec.size(), 8, 1, false, true, true, new SplittableRandom(8));
+    Path f = dir.resolve("r.onnx");
+    OnnxExporter.export(w, ModelMetadata.describe(w, spec, new ForecastSurprise.Stats(0f, 1f, 3, 0)), f);
+    try (ScoringModel m = ScoringModel.load(f)) {
+      DeviceMemory mem = m.newMemory();
+      float first = m.score(events.get(0), mem);
+      for (ScannerEvent e : events) m.score(e, mem);
+      DeviceMemory snapshot = mem.copy();
+      mem.reset();
+      assertEquals(first, m.score(events.get(0), mem));
+      assertFalse(snapshot.eventCount == mem.eventCount);
+    }
+  }
+
+  @Test
+  void refusesFilesItCannotHonourWithAClearMessage() throws Exception {
+    Path junk = dir.resolve("junk.onnx");
+    Files.write(junk, new byte[] {1, 2, 3, 4, 5});
+    assertMessage(junk, "not an ONNX model");
+
+    NetworkWeights w = TestModels.random(CellType.GRU, 9, 6, 1, false, 1);
+    ModelProto good = OnnxExporter.build(w, TestModels.metadata(w));
+    Path foreign = dir.resolve("foreign.onnx");
+    Files.write(foreign, good.toBuilder().clearMetadataProps().build().toByteArray());
+    assertMessage(foreign, "no jamwatch metadata");
+
+    ModelProto.Builder b = good.toBuilder();
+    for (int i = 0; i < b.getMetadataPropsCount(); i++)
+      if (b.getMetadataProps(i).getKey().equals("jamwatch.feature_spec"))
+        b.getMetadataPropsBuilder(i).setValue(b.getMetadataProps(i).getValue().replace("\"version\":1", "\"version\":2"));
+    Path newer = dir.resolve("newer.onnx");
+    Files.write(newer, b.build().toByteArray());
+    assertMessage(newer, "feature spec version 2");
+
+    ModelProto.Builder lie = good.toBuilder();
+    for (int i = 0; i < lie.getMetadataPropsCount(); i++)
+      if (lie.getMetadataProps(i).getKey().equals("jamwatch.hidden_size")) lie.getMetadataPropsBuilder(i).setValue("7");
+    Path mislabelled = dir.resolve("mislabelled.onnx");
+    Files.write(mislabelled, lie.build().toByteArray());
+    assertMessage(mislabelled, "h0");
+  }
+
+  private static void assertMessage(Path f, String fragment) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScoringModel.load(f).close());
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
+    assertTrue(e.getMessage().contains(f.toString()), "message names the file: " + e.getMessage());
+  }
+}

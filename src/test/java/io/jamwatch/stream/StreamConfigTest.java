@@ -1,0 +1,74 @@
+package io.jamwatch.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamConfigTest {
+
+  @Test
+  void defaultsToExactlyOnceV2() {
+    Properties p = StreamConfig.defaults().streamsProperties();
+    assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    assertEquals("jamwatch", p.get(StreamsConfig.APPLICATION_ID_CONFIG));
+  }
+
+  @Test
+  void passesEveryKafkaKeyThroughToTheClients() {
+    Properties in = new Properties();
+    in.setProperty("kafka.bootstrap.servers", "b1:9093,b2:9093");
+    in.setProperty("kafka.security.protocol", "SASL_SSL");
+    in.setProperty("kafka.sasl.mechanism", "SCRAM-SHA-512");
+    in.setProperty("kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    in.setProperty("kafka.ssl.truststore.location", "/etc/kafka/trust.jks");
+    in.setProperty("kafka.processing.guarantee", "at_least_once");
+    Properties out = StreamConfig.fromProperties(in).streamsProperties();
+    assertEquals("b1:9093,b2:9093", out.get("bootstrap.servers"));
+    assertEquals("SASL_SSL", out.get("security.protocol"));
+    assertEquals("SCRAM-SHA-512", out.get("sasl.mechanism"));
+    assertTrue(out.get("sasl.jaas.config").toString().contains("ScramLoginModule"));
+    assertEquals("/etc/kafka/trust.jks", out.get("ssl.truststore.location"));
+    assertEquals("at_least_once", out.get("processing.guarantee"));
+  }
+
+  @Test
+  void readsDurationsThresholdsAndTopics() {
+    Properties in = new Properties();
+    in.setProperty("topic.events", "ev");
+    in.setProperty("state.silence-gap", "90s");
+    in.setProperty("state.ttl", "2d");
+    in.setProperty("stale.after", "PT45S");
+    in.setProperty("alert.raise-threshold", "0.8");
+    in.setProperty("alert.clear-threshold", "0.6");
+    in.setProperty("alert.cooldown", "5m");
+    StreamConfig c = StreamConfig.fromProperties(in);
+    assertEquals("ev", c.topics().events());
+    assertEquals(90_000, c.state().silenceGapMillis());
+    assertEquals(2 * 86_400_000L, c.state().ttlMillis());
+    assertEquals(45_000, c.state().staleAfterMillis());
+    assertEquals(0.8f, c.alert().raiseThreshold());
+    assertFalse(c.alertThresholdsFromModel(), "explicit thresholds win over the model's");
+    assertEquals(300_000, c.alert().cooldownMillis());
+  }
+
+  @Test
+  void rejectsUnknownKeyNamingIt() {
+    Properties in = new Properties();
+    in.setProperty("alert.raise-treshold", "0.8");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> StreamConfig.fromProperties(in));
+    assertTrue(e.getMessage().contains("alert.raise-treshold"), e.getMessage());
+  }
+
+  @Test
+  void rejectsDurationWithoutUnit() {
+    Properties in = new Properties();
+    in.setProperty("state.ttl", "3600");
+    assertThrows(IllegalArgumentException.class, () -> StreamConfig.fromProperties(in));
+  }
+}
