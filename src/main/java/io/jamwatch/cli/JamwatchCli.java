@@ -21,17 +21,14 @@ public final class JamwatchCli implements Runnable {
   static final Object[] SUBCOMMANDS = {
     new BenchCommand(),
     new io.jamwatch.web.DashboardCommand(),
-    io.jamwatch.web.DashboardCommand.class,
     new DemoCommand(),
+    ImportCsvCommand.class, // a class, not an instance: picocli captures option defaults from the instance
     InspectCommand.class, // a class, not an instance: picocli captures option defaults from the instance
     new ReplayCommand(),
     new RunCommand(),
-    InspectCommand.class,
     new ScoreCommand(),
-    new SimulateCommand(),
-    ImportCsvCommand.class, // classes, not instances: picocli captures option defaults from an instance
-    SimulateCommand.class,
-    new TrainCommand(),
+    SimulateCommand.class, // a class, not an instance (as above)
+    TrainCommand.class, // a class, not an instance (as above)
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
