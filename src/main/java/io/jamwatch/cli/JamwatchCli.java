@@ -17,21 +17,21 @@ import picocli.CommandLine.Command;
     subcommands = {CommandLine.HelpCommand.class})
 public final class JamwatchCli implements Runnable {
 
-  /** One line per subcommand; keep sorted. */
+  /**
+   * One line per subcommand, sorted. Classes, not instances: picocli then creates a fresh instance per
+   * command line, so option defaults are never captured from a used instance.
+   */
   static final Object[] SUBCOMMANDS = {
-    new BenchCommand(),
-    new io.jamwatch.web.DashboardCommand(),
+    BenchCommand.class,
     io.jamwatch.web.DashboardCommand.class,
-    new DemoCommand(),
-    InspectCommand.class, // a class, not an instance: picocli captures option defaults from the instance
-    new ReplayCommand(),
-    new RunCommand(),
+    DemoCommand.class,
+    ImportCsvCommand.class,
     InspectCommand.class,
-    new ScoreCommand(),
-    new SimulateCommand(),
-    ImportCsvCommand.class, // classes, not instances: picocli captures option defaults from an instance
+    ReplayCommand.class,
+    RunCommand.class,
+    ScoreCommand.class,
     SimulateCommand.class,
-    new TrainCommand(),
+    TrainCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
