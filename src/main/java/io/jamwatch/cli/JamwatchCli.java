@@ -40,6 +40,8 @@ public final class JamwatchCli implements Runnable {
     new ReplayCommand(),
     new RunCommand(),
     SimulateCommand.class, // a class, not an instance (as above)
+    new ScoreCommand(),
+    TrainCommand.class, // a class, not an instance (as above)
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
