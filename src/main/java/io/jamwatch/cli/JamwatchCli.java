@@ -19,6 +19,7 @@ public final class JamwatchCli implements Runnable {
 
   /** One line per subcommand; keep sorted. */
   static final Object[] SUBCOMMANDS = {
+    new BacktestCommand(),
     new BenchCommand(),
     new DemoCommand(),
     InspectCommand.class,
