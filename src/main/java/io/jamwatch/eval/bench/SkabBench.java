@@ -53,7 +53,7 @@ public final class SkabBench {
    */
   public static List<FileRun> run(
       SkabCorpus corpus, SeriesDetector detector, Settings s, int limit,
-      List<List<ScannerEvent>> pretrain, ProgressLine progress) throws Exception {
+      List<List<ScannerEvent>> pretrain, java.util.function.Consumer<String> progress) throws Exception {
     List<SkabCorpus.SkabFile> files = corpus.labelled();
     if (limit > 0 && limit < files.size()) {
       files = files.subList(0, limit);
@@ -62,7 +62,7 @@ public final class SkabBench {
     for (SkabCorpus.SkabFile f : files) {
       runs.add(runFile(f, detector, s, pretrain));
       if (progress != null) {
-        progress.advance(1, f.relPath());
+        progress.accept(f.relPath());
       }
     }
     return runs;
