@@ -123,6 +123,7 @@ public final class BenchCommand implements Runnable {
         row(o, rows, "jamwatch " + det.name() + " (hold " + h + ")", SkabBench.withHold(runs, h), h);
       }
       row(o, rows, "all-ones baseline", SkabBench.allOnes(runs), 0);
+      row(o, rows, "anomaly labels as alarms (oracle)", SkabBench.oracle(runs), 0);
       o.println("-- published leaderboard, outlier problem (34 files) --");
       for (SkabLeaderboard.Outlier l : SkabLeaderboard.OUTLIER) {
         o.printf("%-38s %6.2f %7.2f %7.2f%n", l.algorithm(), l.f1(), l.far(), l.mar());

@@ -17,17 +17,22 @@ import picocli.CommandLine.Command;
     subcommands = {CommandLine.HelpCommand.class})
 public final class JamwatchCli implements Runnable {
 
-  /** One line per subcommand; keep sorted. */
+  /**
+   * One line per subcommand, sorted. Classes, not instances: picocli then creates a fresh instance per
+   * command line, so option defaults are never captured from a used instance.
+   */
   static final Object[] SUBCOMMANDS = {
-    new BacktestCommand(),
-    new BenchCommand(),
-    new DemoCommand(),
+    BacktestCommand.class,
+    BenchCommand.class,
+    io.jamwatch.web.DashboardCommand.class,
+    DemoCommand.class,
+    ImportCsvCommand.class,
     InspectCommand.class,
-    new ReplayCommand(),
-    new RunCommand(),
-    new ScoreCommand(),
-    new SimulateCommand(),
-    new TrainCommand(),
+    ReplayCommand.class,
+    RunCommand.class,
+    ScoreCommand.class,
+    SimulateCommand.class,
+    TrainCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -2,7 +2,7 @@ package io.jamwatch.nn;
 
 /**
  * The pure-Java streaming step (T = 1, B = 1), the fast twin of {@link ReferenceForward} (same
- * ONNX equations, tested against it): weights are transposed once into [In][G*H] and [H][G*H] so
+ * ONNX equations, tested against it): weights are transposed once ({@link TransposedWeights}, shared with the trainer) so
  * each matrix-vector product is a sequence of axpy updates over contiguous rows (gates[0..GH) +=
  * x_i * Wt[i][0..GH)), which HotSpot's superword pass vectorises; all work buffers are allocated
  * once. tanh is computed as 1 - 2 / (exp(2v) + 1) because Math.exp is a JIT intrinsic and
@@ -12,8 +12,7 @@ package io.jamwatch.nn;
 public final class JavaStepper implements Stepper {
   private final NetworkWeights w;
   private final int F, H, L, G;
-  private final float[][] wt; // [L][In_l * G*H]   Wt[i][k] = W[k][i]
-  private final float[][] rt; // [L][H * G*H]      Rt[j][k] = R[k][j]
+  private final TransposedWeights t; // WT[l] [In_l, G*H], RT[l] [H, G*H]
   private final float[][] bias; // [L][G*H]        Wb + Rb (for GRU's n block only Wb; Rb_n kept apart)
   private final float[] gates; // [G*H]
   private final float[] rn; // [H] GRU: R_n h (+ Rb_n) for lbr=1, or R_n (r . h) for lbr=0
@@ -27,13 +26,9 @@ public final class JavaStepper implements Stepper {
     L = w.layers;
     G = w.cell.gates;
     int gh = G * H;
-    wt = new float[L][];
-    rt = new float[L][];
+    t = new TransposedWeights(w);
     bias = new float[L][gh];
     for (int l = 0; l < L; l++) {
-      int n = w.layerInput(l);
-      wt[l] = transpose(w.W[l], gh, n);
-      rt[l] = transpose(w.R[l], gh, H);
       for (int k = 0; k < gh; k++) bias[l][k] = w.Wb[l][k] + w.Rb[l][k];
       if (w.cell == CellType.GRU) {
         // n block: Rb_n goes inside the reset product (lbr=1) or beside it (lbr=0); keep Wb_n only.
@@ -44,12 +39,6 @@ public final class JavaStepper implements Stepper {
     rn = new float[H];
     rh = new float[H];
     in = new float[Math.max(F, H)];
-  }
-
-  private static float[] transpose(float[] m, int rows, int cols) {
-    float[] t = new float[rows * cols];
-    for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = m[r * cols + c];
-    return t;
   }
 
   @Override
@@ -79,14 +68,10 @@ public final class JavaStepper implements Stepper {
   /** One layer: h[off..off+H) (and c) updated in place from in[0..inSize). */
   private void layer(int l, int inSize, float[] h, int off, float[] c) {
     int gh = G * H;
-    float[] a = gates, wtl = wt[l], rtl = rt[l];
+    float[] a = gates, wtl = t.WT[l], rtl = t.RT[l];
     System.arraycopy(bias[l], 0, a, 0, gh);
     // a += W x   as axpy over rows of Wt
-    for (int i = 0; i < inSize; i++) {
-      float xi = in[i];
-      int row = i * gh;
-      for (int k = 0; k < gh; k++) a[k] += xi * wtl[row + k];
-    }
+    for (int i = 0; i < inSize; i++) Activations.axpy(a, 0, in[i], wtl, i * gh, gh);
     switch (w.cell) {
       case RNN -> {
         // H_t = tanh(W x + R H + Wb + Rb)
@@ -136,17 +121,14 @@ public final class JavaStepper implements Stepper {
    * length rowLen (G*H); j over H.
    */
   private void axpyRows(float[] mt, float[] v, int vOff, int rowLen, int col0, int n, float[] out, int outOff) {
-    for (int j = 0; j < H; j++) {
-      float vj = v[vOff + j];
-      int row = j * rowLen + col0;
-      for (int k = 0; k < n; k++) out[outOff + k] += vj * mt[row + k];
-    }
+    for (int j = 0; j < H; j++) Activations.axpy(out, outOff, v[vOff + j], mt, j * rowLen + col0, n);
   }
 
-  static float sigmoid(float v) {
-    return 1f / (1f + (float) Math.exp(-v));
+  private static float sigmoid(float v) {
+    return Activations.sigmoid(v);
   }
 
+  /** tanh via the exp intrinsic (see the class comment). */
   static float tanh(float v) {
     return 1f - 2f / ((float) Math.exp(2f * v) + 1f);
   }

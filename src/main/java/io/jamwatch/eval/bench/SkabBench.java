@@ -171,6 +171,16 @@ public final class SkabBench {
     return out;
   }
 
+  /** The {@code anomaly} labels used as the alarms (SOURCE.md's "oracle segmentation" reference). */
+  public static List<SkabScorer.FileAlarms> oracle(List<FileRun> runs) {
+    List<SkabScorer.FileAlarms> out = new ArrayList<>();
+    for (FileRun r : runs) {
+      out.add(new SkabScorer.FileAlarms(r.file(), r.test().timestamps(), r.test().anomaly(), r.test().changepoint(),
+          r.test().anomaly().clone()));
+    }
+    return out;
+  }
+
   /** The same runs with a different alarm hold (recomputed from the un-held alarms). */
   public static List<SkabScorer.FileAlarms> withHold(List<FileRun> runs, int h) {
     List<SkabScorer.FileAlarms> out = new ArrayList<>();
