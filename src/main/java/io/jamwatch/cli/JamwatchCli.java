@@ -22,6 +22,7 @@ public final class JamwatchCli implements Runnable {
    * command line, so option defaults are never captured from a used instance.
    */
   static final Object[] SUBCOMMANDS = {
+    BacktestCommand.class,
     BenchCommand.class,
     io.jamwatch.web.DashboardCommand.class,
     DemoCommand.class,
