@@ -33,16 +33,6 @@ public final class JamwatchCli implements Runnable {
     ScoreCommand.class,
     SimulateCommand.class,
     TrainCommand.class,
-    new BenchCommand(),
-    new io.jamwatch.web.DashboardCommand(),
-    new DemoCommand(),
-    ImportCsvCommand.class, // a class, not an instance: picocli captures option defaults from the instance
-    InspectCommand.class, // a class, not an instance: picocli captures option defaults from the instance
-    new ReplayCommand(),
-    new RunCommand(),
-    SimulateCommand.class, // a class, not an instance (as above)
-    new ScoreCommand(),
-    TrainCommand.class, // a class, not an instance (as above)
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
