@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
  * chunks, truncated BPTT over windows with the state carried from window to window (gradient
  * stopped at window edges; Williams &amp; Peng 1990, Sutskever 2013 ch. 2), Adam (Kingma &amp; Ba
  * 2015), clipping by global norm (Pascanu et al. 2013), early stopping on a validation split by
- * device and time ({@link DataSplit}). Then, on the same validation split: Platt calibration of the
+ * device and time ({@link DataSplit}; the caller fits the feature spec on {@link
+ * DataSplit#plan}'s training part). Then, on the same validation split: Platt calibration of the
  * risk head folded into its weights, and the alert thresholds; for a forecast head the surprise
  * statistics on the training part.
  *
@@ -32,8 +33,9 @@ public final class Trainer {
     boolean risk = cfg.head() == Head.RISK, forecast = !risk;
     int F = data.inputSize();
     SplittableRandom root = new SplittableRandom(cfg.seed());
-    SplittableRandom initRng = root.split(), splitRng = root.split(), shuffleRng = root.split(), dropRng = root.split();
-    DataSplit split = new DataSplit(data, cfg.validationFraction(), cfg.window() * cfg.chunkWindows(), splitRng);
+    SplittableRandom initRng = root.split(), shuffleRng = root.split(), dropRng = root.split();
+    DataSplit.Plan plan = DataSplit.plan(data, cfg.validationFraction(), cfg.seed());
+    DataSplit split = new DataSplit(data, plan, cfg.window() * cfg.chunkWindows());
 
     float posWeight = 1f;
     if (risk) {
@@ -172,8 +174,9 @@ public final class Trainer {
       metrics.put("jams", (double) thresholds.jams());
       metrics.put("jams_caught", (double) thresholds.jamsCaught());
       metrics.put("median_lead_seconds", thresholds.medianLeadSeconds());
-      metrics.put("train_seconds", (System.nanoTime() - t0) / 1e9);
-      return new TrainResult(cfg, w, data.spec(), metrics, thresholds, stats, List.copyOf(curve), bestEpoch, stoppedEarly);
+      metrics.put("alert_share", thresholds.alertShare());
+      return new TrainResult(cfg, w, data.spec(), metrics, thresholds, stats, List.copyOf(curve), bestEpoch, stoppedEarly,
+          (System.nanoTime() - t0) / 1e9);
     }
   }
 
