@@ -19,10 +19,16 @@ public final class JamwatchCli implements Runnable {
 
   /** One line per subcommand; keep sorted. */
   static final Object[] SUBCOMMANDS = {
-    new DemoCommand(),
-    new ReplayCommand(),
-    new RunCommand(),
-    new SimulateCommand(),
+    new BenchCommand(),
+    new io.jamwatch.web.DashboardCommand(),
+    DemoCommand.class,
+    ImportCsvCommand.class, // a class, not an instance: picocli captures option defaults from the instance
+    InspectCommand.class, // a class, not an instance: picocli captures option defaults from the instance
+    ReplayCommand.class,
+    RunCommand.class,
+    new ScoreCommand(),
+    SimulateCommand.class, // a class, not an instance (as above)
+    TrainCommand.class, // a class, not an instance (as above)
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

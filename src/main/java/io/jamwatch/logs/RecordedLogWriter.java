@@ -99,6 +99,23 @@ public final class RecordedLogWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Refuses to write a new log into a folder that already holds one: mixing two logs in one folder
+   * would silently merge them on reading.
+   */
+  public static void refuseExistingLog(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      if (s.anyMatch(p -> p.getFileName().toString().endsWith(".avro"))) {
+        throw new IllegalArgumentException(dir + " already holds *.avro files; choose an empty folder");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
   private static byte[] syncMarker(Path file) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");

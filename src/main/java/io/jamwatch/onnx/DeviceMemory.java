@@ -5,28 +5,30 @@ import java.util.Arrays;
 
 /**
  * Everything a {@link ScoringModel} keeps for one device between two events, as plain mutable
- * arrays the caller persists (the stream maps it to and from its Avro DeviceState; the offline
- * scorer keeps one per device in memory):
+ * fields the caller persists (the stream maps them to and from its Avro DeviceState with
+ * DeviceStateMapper; the offline scorer keeps one per device in memory). Arrays are sized by
+ * {@link ScoringModel#newMemory()} and written in place by each step:
  *
  * <ul>
- *   <li>{@code h} [L*H] hidden state, {@code c} [L*H] cell state (LSTM; empty otherwise);
+ *   <li>{@code h} [L*H] hidden state; {@code c} [L*H] cell state (LSTM; empty otherwise);
  *   <li>{@code pred} [F] the forecast of this device's next encoded event (forecast head; empty otherwise);
- *   <li>{@code surprise} the ForecastSurprise state (ring of recent log-surprises + long-window
- *       mean and variance; forecast score only, empty otherwise);
+ *   <li>{@code surprise} the ForecastSurprise state: ring of the last W log-surprises, then the
+ *       long-window mean and variance ([W + 2]; forecast score only, empty otherwise);
  *   <li>{@code lastEventTime} event time of the last event stepped ({@link FeatureEncoder#NO_PREVIOUS} before the first);
  *   <li>{@code eventCount} events stepped since the memory was created or reset.
  * </ul>
  *
- * Created by {@link ScoringModel#newMemory()} so the sizes fit the model; not thread-safe.
+ * Not thread-safe.
  */
 public final class DeviceMemory {
-  private final float[] h;
-  private final float[] c;
-  private final float[] pred;
-  private final float[] surprise;
+  public final float[] h;
+  public final float[] c;
+  public final float[] pred;
+  public final float[] surprise;
+  public long lastEventTime = FeatureEncoder.NO_PREVIOUS;
+  public long eventCount;
+
   private final float[] surpriseInit;
-  private long lastEventTime = FeatureEncoder.NO_PREVIOUS;
-  private long eventCount;
 
   DeviceMemory(int stateSize, boolean cellState, int predSize, float[] surpriseInit) {
     h = new float[stateSize];
@@ -35,6 +37,9 @@ public final class DeviceMemory {
     this.surpriseInit = surpriseInit.clone();
     surprise = surpriseInit.clone();
   }
+
+  // Accessors beside the public fields: the stream's DeviceStateMapper (branch h4) codes against
+  // them, the offline paths against the fields; both see the same live arrays.
 
   /** The hidden state [L*H], live (written in place by each step). */
   public float[] h() {
@@ -51,13 +56,9 @@ public final class DeviceMemory {
     return pred;
   }
 
-  /** The forecast-surprise state (see ForecastSurprise), empty unless the score is the forecast's; live. */
+  /** The forecast-surprise state, empty unless the score is the forecast's; live. */
   public float[] surpriseWindow() {
     return surprise;
-  }
-
-  boolean hasPred() {
-    return pred.length > 0;
   }
 
   public long lastEventTime() {
@@ -87,9 +88,10 @@ public final class DeviceMemory {
     eventCount = 0;
   }
 
-  /** Overwrites this memory with {@code o} (same model sizes). */
+  /** Overwrites this memory with {@code o} (a memory of the same model). */
   public void copyFrom(DeviceMemory o) {
-    if (o.h.length != h.length || o.c.length != c.length || o.pred.length != pred.length || o.surprise.length != surprise.length)
+    if (o.h.length != h.length || o.c.length != c.length || o.pred.length != pred.length
+        || o.surprise.length != surprise.length)
       throw new IllegalArgumentException("device memories of different models");
     System.arraycopy(o.h, 0, h, 0, h.length);
     System.arraycopy(o.c, 0, c, 0, c.length);

@@ -139,7 +139,7 @@ public final class ScoringModel implements AutoCloseable {
    * {@code m} in place and returns the score in [0, 1].
    */
   public float score(ScannerEvent e, DeviceMemory m) {
-    encoder.encode(e, m.lastEventTime(), x);
+    encoder.encode(e, m.lastEventTime, x);
     return scoreEncoded(x, e.getEventTime().toEpochMilli(), m);
   }
 
@@ -150,25 +150,25 @@ public final class ScoringModel implements AutoCloseable {
   public float scoreEncoded(float[] encoded, long eventTimeMillis, DeviceMemory m) {
     if (encoded.length != meta.inputSize())
       throw new IllegalArgumentException("encoded event has " + encoded.length + " features, model needs " + meta.inputSize());
-    if (m.h().length != meta.layers() * meta.hiddenSize())
+    if (m.h.length != meta.layers() * meta.hiddenSize() || m.pred.length != (meta.hasForecast() ? meta.inputSize() : 0))
       throw new IllegalArgumentException("device memory is not sized for model " + modelId);
     float s;
     if (surprise == null) {
-      s = stepper.step(encoded, m.h(), m.c(), m.hasPred() ? m.pred() : null);
+      s = stepper.step(encoded, m.h, m.c, m.pred.length > 0 ? m.pred : null);
     } else {
       // The forecast made at the previous event is judged before the step overwrites it.
-      long n = m.eventCount();
-      s = n == 0 ? 0f : surprise.score(m.surpriseWindow(), n - 1, surprise.surprise(m.pred(), encoded));
-      stepper.step(encoded, m.h(), m.c(), m.pred());
+      long n = m.eventCount;
+      s = n == 0 ? 0f : surprise.score(m.surprise, n - 1, surprise.surprise(m.pred, encoded));
+      stepper.step(encoded, m.h, m.c, m.pred);
     }
-    m.setLastEventTime(eventTimeMillis);
-    m.setEventCount(m.eventCount() + 1);
+    m.lastEventTime = eventTimeMillis;
+    m.eventCount++;
     return s;
   }
 
   /** True while the device has stepped at most warmupEvents events (its state is still filling). */
   public boolean warming(DeviceMemory m) {
-    return m.eventCount() <= meta.warmupEvents();
+    return m.eventCount <= meta.warmupEvents();
   }
 
   /** The stepper (for benchmarks and tools that need raw steps). */

@@ -1,6 +1,7 @@
 package io.jamwatch.stream;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -17,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * {@code jamwatch_events_total} (rate = events/s), {@code jamwatch_step_seconds} (histogram of one
  * ScoringModel step), {@code jamwatch_dead_letters_total{reason}}, {@code
  * jamwatch_state_resets_total{cause}}, {@code jamwatch_evictions_total}, {@code
- * jamwatch_alerts_total{kind}}, and the gauges {@code jamwatch_devices_held} and {@code
+ * jamwatch_alerts_total{kind}}, {@code jamwatch_score} (histogram of published scores, buckets
+ * 0.1 .. 1.0), {@code jamwatch_explain_seconds} (one alert explanation), and the gauges {@code jamwatch_devices_held} and {@code
  * jamwatch_open_alerts} (recounted from the store by each task's wall-clock sweep).
  */
 public final class StreamMetrics {
@@ -36,6 +38,8 @@ public final class StreamMetrics {
   private final Counter events;
   private final Timer step;
   private final Counter evictions;
+  private final Timer explain;
+  private final DistributionSummary scores;
   private final Map<RejectReason, Counter> deadLetters = new EnumMap<>(RejectReason.class);
   private final Map<ResetCause, Counter> resets = new EnumMap<>(ResetCause.class);
   private final Map<String, Counter> alerts = new ConcurrentHashMap<>();
@@ -55,6 +59,16 @@ public final class StreamMetrics {
             .publishPercentileHistogram()
             .minimumExpectedValue(Duration.ofNanos(1_000))
             .maximumExpectedValue(Duration.ofMillis(100))
+            .register(registry);
+    explain =
+        Timer.builder("jamwatch_explain")
+            .description("Occlusion explanation of one raised alert (one step per feature group)")
+            .register(registry);
+    // Fixed buckets on [0, 1] so dashboards can draw the distribution of current risk.
+    scores =
+        DistributionSummary.builder("jamwatch_score")
+            .description("Scores published on the risk topic")
+            .serviceLevelObjectives(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
             .register(registry);
     evictions =
         Counter.builder("jamwatch_evictions").description("Devices evicted by TTL").register(registry);
@@ -81,6 +95,19 @@ public final class StreamMetrics {
   void stepped(long nanos) {
     events.increment();
     step.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void scored(float score) {
+    scores.record(score);
+  }
+
+  void explained(long nanos) {
+    explain.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Explanations computed so far (one per raised alert). */
+  public long explanations() {
+    return explain.count();
   }
 
   void deadLetter(RejectReason r) {

@@ -78,9 +78,9 @@ class ScoringModelTest {
         assertEquals(t < 5, m.warming(mem), "warming after event " + (t + 1));
       }
       assertTrue(err <= 1e-5f, "score error " + err);
-      assertTrue(TestModels.maxAbsDiff(mem.h(), ref.h1()) <= 1e-5f);
-      assertEquals(events.size(), mem.eventCount());
-      assertEquals(events.get(events.size() - 1).getEventTime().toEpochMilli(), mem.lastEventTime());
+      assertTrue(TestModels.maxAbsDiff(mem.h, ref.h1()) <= 1e-5f);
+      assertEquals(events.size(), mem.eventCount);
+      assertEquals(events.get(events.size() - 1).getEventTime().toEpochMilli(), mem.lastEventTime);
     }
   }
 
@@ -138,7 +138,7 @@ class ScoringModelTest {
       DeviceMemory snapshot = mem.copy();
       mem.reset();
       assertEquals(first, m.score(events.get(0), mem));
-      assertFalse(snapshot.eventCount() == mem.eventCount());
+      assertFalse(snapshot.eventCount == mem.eventCount);
     }
   }
 

@@ -1,0 +1,52 @@
+package io.jamwatch.web;
+
+import java.io.IOException;
+import java.net.URI;
+
+/**
+ * A running dashboard: the view, the Kafka feed that fills it and the HTTP server that shows it.
+ * Used by {@code jamwatch dashboard} and by {@code jamwatch demo}.
+ */
+public final class Dashboard implements AutoCloseable {
+
+  private final DashboardView view;
+  private final DashboardFeed feed;
+  private final DashboardServer server;
+
+  private Dashboard(DashboardView view, DashboardFeed feed, DashboardServer server) {
+    this.view = view;
+    this.feed = feed;
+    this.server = server;
+  }
+
+  public static Dashboard start(DashboardConfig config) throws IOException {
+    DashboardView view = new DashboardView(config);
+    DashboardServer server = DashboardServer.start(view, config.bind(), config.port(), config.maxStreamClients());
+    DashboardFeed feed;
+    try {
+      feed = DashboardFeed.start(config, view);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return new Dashboard(view, feed, server);
+  }
+
+  public URI uri() {
+    return server.uri();
+  }
+
+  public DashboardView view() {
+    return view;
+  }
+
+  public DashboardFeed feed() {
+    return feed;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    server.close();
+    feed.close();
+  }
+}

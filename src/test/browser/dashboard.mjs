@@ -1,0 +1,98 @@
+// Drives the jamwatch dashboard in Debian's headless Chromium through playwright-core (no browser
+// download: executablePath points at the system chromium). Run by DashboardBrowserIT:
+//   node dashboard.mjs URL SCREENSHOT.png DEVICE
+// Prints READY once the page shows DEVICE's first colour (the IT then starts the risk ramp), then
+// checks: the tile changes colour, an alert for DEVICE appears with its reasons, clicking the
+// tile opens its history (risk points, readings, an alert span). Exit code 0 only if all hold.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const [url, shot, device] = process.argv.slice(2);
+if (!url || !shot || !device) {
+  console.error('usage: node dashboard.mjs URL SCREENSHOT.png DEVICE');
+  process.exit(2);
+}
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jamwatch-chromium-'));
+const step = (msg) => console.log(`browser: ${msg}`);
+const pageErrors = [];
+
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath,
+  headless: true,
+  viewport: { width: 1400, height: 1050 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let failed = false;
+try {
+  const page = context.pages()[0] ?? await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+  await page.goto(url);
+  const tileSel = `.tile[data-device="${device}"]`;
+  await page.waitForSelector(`${tileSel}[data-score]`, { timeout: 60_000 });
+  const colour = (sel) => page.$eval(sel, (e) => getComputedStyle(e).backgroundColor);
+  const first = await colour(tileSel);
+  const tiles = await page.$$eval('.tile', (ts) => ts.length);
+  const lines = await page.$$eval('.line', (ls) => ls.length);
+  step(`page shows ${lines} lines, ${tiles} tiles; ${device} is ${first}`);
+  console.log('READY');
+
+  await page.waitForFunction(([sel, c]) => {
+    const t = document.querySelector(sel);
+    return t && getComputedStyle(t).backgroundColor !== c && Number(t.dataset.score) > 0.5;
+  }, [tileSel, first], { timeout: 60_000, polling: 200 });
+  step(`${device} changed colour ${first} -> ${await colour(tileSel)}`);
+
+  const alertRow = `#open-alerts tbody tr[data-device="${device}"]`;
+  await page.waitForSelector(alertRow, { timeout: 60_000 });
+  const reasons = await page.$$eval(`${alertRow} .reason`, (rs) => rs.map((r) => r.textContent));
+  if (!reasons.length) throw new Error(`alert row for ${device} shows no reasons`);
+  const alertTile = await page.$eval(tileSel, (t) => t.classList.contains('alert'));
+  if (!alertTile) throw new Error(`tile of ${device} is not marked as alerting`);
+  step(`open alert for ${device} with reasons ${JSON.stringify(reasons)}`);
+
+  const stale = await page.$$eval('.tile.stale', (ts) => ts.map((t) => t.dataset.device));
+  const warming = await page.$$eval('.tile.warming', (ts) => ts.map((t) => t.dataset.device));
+  const cleared = await page.$$eval('#cleared-alerts tbody tr[data-device]', (rs) => rs.length);
+  step(`stale ${JSON.stringify(stale)}, warming ${JSON.stringify(warming)}, ${cleared} recently cleared`);
+
+  await page.click(tileSel);
+  await page.waitForFunction(() => {
+    const c = document.getElementById('risk-chart');
+    return !document.getElementById('detail').hidden && Number(c.dataset.points) >= 10 && Number(c.dataset.spans) >= 1;
+  }, null, { timeout: 30_000, polling: 200 });
+  const title = await page.textContent('#detail-title');
+  const points = await page.$eval('#risk-chart', (c) => Number(c.dataset.points));
+  const readings = await page.$$eval('#readings .reading', (rs) => rs.length);
+  if (title !== device) throw new Error(`history panel shows ${title}, not ${device}`);
+  if (readings < 1) throw new Error('history panel shows no readings');
+  // The chart must have been drawn: some pixels of the risk canvas are not transparent.
+  const inked = await page.$eval('#risk-chart', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+  });
+  if (inked < 500) throw new Error(`risk chart looks empty (${inked} inked pixels)`);
+  step(`history of ${title}: ${points} risk points, ${readings} readings, ${inked} inked pixels`);
+
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: shot, fullPage: true });
+  step(`screenshot ${shot}`);
+  if (pageErrors.length) throw new Error(`page errors: ${pageErrors.join(' | ')}`);
+} catch (e) {
+  failed = true;
+  console.error(`browser: FAILED: ${e.message}`);
+  try {
+    const page = context.pages()[0];
+    if (page) await page.screenshot({ path: shot.replace(/\.png$/, '-failed.png'), fullPage: true });
+  } catch (ignored) { /* the failure above is what matters */ }
+} finally {
+  await context.close();
+  fs.rmSync(userDataDir, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);

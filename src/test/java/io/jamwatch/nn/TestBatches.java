@@ -1,0 +1,49 @@
+package io.jamwatch.nn;
+
+import java.util.SplittableRandom;
+
+/** Random windows and networks for the numerical tests. */
+final class TestBatches {
+  private TestBatches() {}
+
+  /** Network variants covering every cell and both GRU reset conventions. */
+  enum Variant {
+    RNN(CellType.RNN, false),
+    GRU_LBR0(CellType.GRU, false),
+    GRU_LBR1(CellType.GRU, true),
+    LSTM(CellType.LSTM, false);
+
+    final CellType cell;
+    final boolean lbr;
+
+    Variant(CellType cell, boolean lbr) {
+      this.cell = cell;
+      this.lbr = lbr;
+    }
+
+    NetworkWeights random(int F, int H, int L, boolean risk, boolean forecast, long seed) {
+      NetworkWeights w = NetworkWeights.random(cell, F, H, L, lbr, risk, forecast, new SplittableRandom(seed));
+      // Random biases everywhere (the default init zeroes some), so every term is exercised.
+      SplittableRandom rng = new SplittableRandom(seed + 17);
+      for (float[] a : ParameterTensors.of(w)) for (int i = 0; i < a.length; i++) a[i] += (float) (rng.nextGaussian() * 0.3);
+      return w;
+    }
+  }
+
+  static WindowBatch randomBatch(NetworkWeights w, int T, int B, long seed) {
+    WindowBatch b = WindowBatch.forNetwork(w, T, B);
+    SplittableRandom rng = new SplittableRandom(seed);
+    for (int i = 0; i < b.x.length; i++) b.x[i] = (float) rng.nextGaussian();
+    for (int i = 0; i < b.predY.length; i++) b.predY[i] = (float) rng.nextGaussian();
+    for (int i = 0; i < T * B; i++) {
+      b.riskY[i] = rng.nextDouble() < 0.4 ? 1f : 0f;
+      b.riskMask[i] = rng.nextDouble() < 0.8 ? 1f : 0f;
+      b.predMask[i] = rng.nextDouble() < 0.8 ? 1f : 0f;
+    }
+    for (int i = 0; i < b.h0.length; i++) {
+      b.h0[i] = (float) (rng.nextGaussian() * 0.5);
+      b.c0[i] = (float) (rng.nextGaussian() * 0.5);
+    }
+    return b;
+  }
+}
