@@ -66,7 +66,11 @@ public final class SkabBench {
             + s.trainRows() + " training rows; skipped");
         continue;
       }
-      runs.add(runFile(f, detector, s, pretrain));
+      try {
+        runs.add(runFile(f, detector, s, pretrain));
+      } catch (Exception e) {
+        throw new IllegalStateException("SKAB file " + f.relPath() + ": " + e.getMessage(), e);
+      }
       if (progress != null) {
         progress.accept(f.relPath());
       }
