@@ -33,13 +33,6 @@ public final class JamwatchCli implements Runnable {
     ScoreCommand.class,
     SimulateCommand.class,
     TrainCommand.class,
-    new BenchCommand(),
-    new io.jamwatch.web.DashboardCommand(),
-    ImportCsvCommand.class, // a class, not an instance: picocli captures option defaults from the instance
-    InspectCommand.class, // a class, not an instance: picocli captures option defaults from the instance
-    new ScoreCommand(),
-    SimulateCommand.class, // a class, not an instance (as above)
-    TrainCommand.class, // a class, not an instance (as above)
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
