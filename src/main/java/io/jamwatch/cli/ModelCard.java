@@ -61,7 +61,7 @@ public final class ModelCard {
     m.put("validation_metrics", r.metrics());
     if (r.surpriseStats() != null) m.put("surprise_stats", r.surpriseStats());
     Map<String, Object> d = new LinkedHashMap<>();
-    d.put("logs", data.files().isEmpty() ? "" : data.files().get(0).toAbsolutePath().getParent().toString());
+    d.put("logs", data.files().isEmpty() ? "" : String.valueOf(data.files().get(0).getParent()));
     d.put("files", data.files().stream().map(p -> p.getFileName().toString()).toList());
     d.put("fingerprint_sha256", data.fingerprint());
     d.put("events", data.data().events());

@@ -157,7 +157,7 @@ public final class Trainer {
         metrics.put("roc_auc", rocAuc(split.validation, out));
         metrics.put("brier", brier(split.validation, out));
         metrics.put("validation_positive_rate", positiveRate(split.validation));
-        thresholds = AlertThresholds.choose(tracks(split.validation, out, null), cfg.falseAlarmsPerDeviceHour(), cfg.clearFraction());
+        thresholds = AlertThresholds.choose(tracks(split.validation, out, null), cfg.falseAlarmsPerDeviceHour(), cfg.clearFraction(), cfg.horizonMillis());
       } else {
         SequenceScorer.Output[] train = scorer.run(split.training, 1f, surpriseFn, null);
         stats = fitSurprise(train);
@@ -167,7 +167,7 @@ public final class Trainer {
         float[][] likelihood = likelihoods(split.validation, out, fitted);
         boolean labelled = split.validation.stream().anyMatch(s -> s.seq().labels() != null);
         if (labelled) metrics.put("surprise_pr_auc", prAuc(split.validation, null, likelihood));
-        thresholds = AlertThresholds.choose(tracks(split.validation, null, likelihood), cfg.falseAlarmsPerDeviceHour(), cfg.clearFraction());
+        thresholds = AlertThresholds.choose(tracks(split.validation, null, likelihood), cfg.falseAlarmsPerDeviceHour(), cfg.clearFraction(), cfg.horizonMillis());
       }
       metrics.put("false_alarms_per_device_hour", thresholds.falseAlarmsPerDeviceHour());
       metrics.put("validation_device_hours", thresholds.deviceHours());
