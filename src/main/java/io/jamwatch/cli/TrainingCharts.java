@@ -44,7 +44,7 @@ public final class TrainingCharts {
   /** Mean gate activation by offset (events) from the jam, one series per cell. */
   public static void gateActivations(Map<String, double[]> meanByOffset, int[] offsets, int jamsAveraged, Path png) {
     XYChart c =
-        chart("top-layer gate mean around jams (" + jamsAveraged + " validation jams; 0 = the JAM event)",
+        chart("top-layer keep-gate mean around the " + jamsAveraged + " jams of the log (0 = the JAM event)",
             "events relative to the jam", "mean gate activation");
     double[] x = new double[offsets.length];
     for (int i = 0; i < x.length; i++) x[i] = offsets[i];

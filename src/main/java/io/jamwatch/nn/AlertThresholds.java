@@ -26,6 +26,9 @@ public final class AlertThresholds {
    * @param jamsCaught jams with an alert raised during their positive run
    * @param medianLeadSeconds median time from the first raise of a caught jam to the jam, NaN if none
    * @param deviceHours validation device-hours
+   * @param alertShare share of the scored steps outside jams during which an alert is up (a
+   *     threshold that keeps an alert up for hours raises few "false alarms" yet is useless; this
+   *     says so)
    * @param targetMet whether some candidate met the target (else the strictest candidate)
    */
   public record Choice(
@@ -36,6 +39,7 @@ public final class AlertThresholds {
       int jamsCaught,
       double medianLeadSeconds,
       double deviceHours,
+      double alertShare,
       boolean targetMet) {}
 
   public static Choice choose(List<Track> tracks, double targetPerHour, double clearFraction) {
@@ -65,7 +69,7 @@ public final class AlertThresholds {
 
   private static Choice withTarget(Choice c, boolean met) {
     return new Choice(c.raise(), c.clear(), c.falseAlarmsPerDeviceHour(), c.jams(), c.jamsCaught(),
-        c.medianLeadSeconds(), c.deviceHours(), met);
+        c.medianLeadSeconds(), c.deviceHours(), c.alertShare(), met);
   }
 
   /** Replays the alert lifecycle over every track at fixed thresholds. */
@@ -73,6 +77,7 @@ public final class AlertThresholds {
     long falseAlarms = 0;
     int jams = 0, caught = 0;
     double hours = 0;
+    long up = 0, outsideJams = 0;
     List<Double> leads = new ArrayList<>();
     for (Track t : tracks) {
       if (t.end() <= t.from()) continue;
@@ -94,6 +99,10 @@ public final class AlertThresholds {
         } else if (alert && s < clear) {
           alert = false;
         }
+        if (y != IN_JAM) {
+          outsideJams++;
+          if (alert) up++;
+        }
         if (inRun && y != TrainingData.POSITIVE) {
           // The run ended: a jam (in-jam label) or the horizon moved on without a jam.
           inRun = false;
@@ -113,9 +122,12 @@ public final class AlertThresholds {
       median = leads.get(leads.size() / 2);
     }
     double rate = hours > 0 ? falseAlarms / hours : (falseAlarms > 0 ? Double.POSITIVE_INFINITY : 0);
-    return new Choice(raise, clear, rate, jams, caught, median, hours, true);
+    return new Choice(raise, clear, rate, jams, caught, median, hours, outsideJams == 0 ? 0 : (double) up / outsideJams, true);
   }
 
   /** Label code of a censored step (io.jamwatch.logs.Labeller.CENSORED). */
   static final byte CENSORED = -2;
+
+  /** Label code of a step in a jam (io.jamwatch.logs.Labeller.IN_JAM). */
+  static final byte IN_JAM = -1;
 }

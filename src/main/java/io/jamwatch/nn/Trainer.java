@@ -174,6 +174,7 @@ public final class Trainer {
       metrics.put("jams", (double) thresholds.jams());
       metrics.put("jams_caught", (double) thresholds.jamsCaught());
       metrics.put("median_lead_seconds", thresholds.medianLeadSeconds());
+      metrics.put("alert_share", thresholds.alertShare());
       return new TrainResult(cfg, w, data.spec(), metrics, thresholds, stats, List.copyOf(curve), bestEpoch, stoppedEarly,
           (System.nanoTime() - t0) / 1e9);
     }

@@ -94,6 +94,8 @@ final class LineGenerator {
   private final ArrayDeque<Stop> stops = new ArrayDeque<>();
   private final List<JamTruthBuilder> truthSink;
   private long seq;
+  private long peek;
+  private boolean peekValid;
 
   private long now;
   private long downtime;
@@ -177,6 +179,15 @@ final class LineGenerator {
 
   /** True time of the next event this line will deliver, or {@code Long.MAX_VALUE} if none before the end. */
   long peekTime() {
+    // Cached: the merging queue compares lines many times between two polls.
+    if (!peekValid) {
+      peek = computePeekTime();
+      peekValid = true;
+    }
+    return peek;
+  }
+
+  private long computePeekTime() {
     while (true) {
       Out head = out.peek();
       long next = nextActionTime();
@@ -193,6 +204,7 @@ final class LineGenerator {
 
   /** Removes and returns the next event; call only after {@link #peekTime()} returned a time. */
   Out poll() {
+    peekValid = false;
     return out.poll();
   }
 

@@ -3,6 +3,8 @@ package io.jamwatch.sim;
 import io.jamwatch.avro.ScannerEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -20,16 +22,30 @@ import java.util.stream.Stream;
  */
 public final class SimulatorThroughput {
 
-  /** One measured run. */
-  public record Run(String what, long events, double seconds) {
+  /**
+   * One measured run: wall seconds, and CPU seconds of the running thread (the simulator is
+   * single-threaded), which on a shared machine says more about the code than the wall clock.
+   */
+  public record Run(String what, long events, double seconds, double cpuSeconds) {
     public double eventsPerSecond() {
       return events / seconds;
     }
 
+    public double eventsPerCpuSecond() {
+      return events / cpuSeconds;
+    }
+
     @Override
     public String toString() {
-      return String.format("%-22s %,14d events %10.1f s %,12.0f events/s", what, events, seconds, eventsPerSecond());
+      return String.format("%-22s %,14d events  wall %8.1f s %,11.0f events/s  thread CPU %8.1f s %,11.0f events/s",
+          what, events, seconds, eventsPerSecond(), cpuSeconds, eventsPerCpuSecond());
     }
+  }
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  private static double cpu() {
+    return THREADS.getCurrentThreadCpuTime() / 1e9;
   }
 
   private SimulatorThroughput() {}
@@ -37,6 +53,7 @@ public final class SimulatorThroughput {
   /** Generates every event of {@code cfg} and drops it. */
   public static Run generate(SimConfig cfg) {
     long t0 = System.nanoTime();
+    double c0 = cpu();
     long n = 0;
     long sink = 0;
     Iterator<ScannerEvent> it = new Simulator(cfg).events();
@@ -45,17 +62,19 @@ public final class SimulatorThroughput {
       n++;
     }
     double s = (System.nanoTime() - t0) / 1e9;
+    double c = cpu() - c0;
     if (sink < 0) {
       throw new IllegalStateException("unreachable: keeps the JIT from dropping the loop");
     }
-    return new Run("generate", n, s);
+    return new Run("generate", n, s, c);
   }
 
   /** Generates and writes the recorded log of {@code cfg} into {@code dir}. */
   public static Run generateAndWrite(SimConfig cfg, Path dir) {
     long t0 = System.nanoTime();
+    double c0 = cpu();
     SimulatedLog.Result r = SimulatedLog.write(cfg, dir, null);
-    return new Run("generate + write log", r.stats().events(), (System.nanoTime() - t0) / 1e9);
+    return new Run("generate + write log", r.stats().events(), (System.nanoTime() - t0) / 1e9, cpu() - c0);
   }
 
   public static void main(String[] args) throws IOException {

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * {@code jamwatch_events_total} (rate = events/s), {@code jamwatch_step_seconds} (histogram of one
  * ScoringModel step), {@code jamwatch_dead_letters_total{reason}}, {@code
  * jamwatch_state_resets_total{cause}}, {@code jamwatch_evictions_total}, {@code
- * jamwatch_alerts_total{kind}}, {@code jamwatch_score} (histogram of published scores, buckets
- * 0.1 .. 1.0), {@code jamwatch_explain_seconds} (one alert explanation), and the gauges {@code jamwatch_devices_held} and {@code
+ * jamwatch_alerts_total{kind}}, {@code jamwatch_score_percent} (histogram of published scores in
+ * percent, buckets 10 .. 100), {@code jamwatch_explain_seconds} (one alert explanation), and the gauges {@code jamwatch_devices_held} and {@code
  * jamwatch_open_alerts} (recounted from the store by each task's wall-clock sweep).
  */
 public final class StreamMetrics {
@@ -64,11 +64,16 @@ public final class StreamMetrics {
         Timer.builder("jamwatch_explain")
             .description("Occlusion explanation of one raised alert (one step per feature group)")
             .register(registry);
-    // Fixed buckets on [0, 1] so dashboards can draw the distribution of current risk.
+    // Fixed buckets so dashboards can draw the distribution of risk. Micrometer buckets summary
+    // values at whole units (0.15 would count as <= 1), so scores are recorded in percent.
     scores =
         DistributionSummary.builder("jamwatch_score")
-            .description("Scores published on the risk topic")
-            .serviceLevelObjectives(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+            .description("Scores published on the risk topic, in percent")
+            .baseUnit("percent")
+            .scale(100)
+            .serviceLevelObjectives(10, 20, 30, 40, 50, 60, 70, 80, 90, 100)
+            .minimumExpectedValue(1.0)
+            .maximumExpectedValue(100.0)
             .register(registry);
     evictions =
         Counter.builder("jamwatch_evictions").description("Devices evicted by TTL").register(registry);
