@@ -223,7 +223,24 @@ function connect() {
   es.addEventListener('snapshot', ev => applySnapshot(JSON.parse(ev.data)));
 }
 
+// When the detector runs in the same process (jamwatch demo), api/detector summarises it (204 otherwise).
+async function pollDetector() {
+  const box = document.getElementById('detector');
+  try {
+    const res = await fetch('api/detector');
+    if (res.status !== 200) { box.hidden = true; return; }
+    const s = await res.json();
+    box.textContent = `${s.state} · model ${String(s.modelId).substring(0, 12)} · ${Math.round(s.eventsPerSecond)} events/s`
+        + ` · ${s.devicesHeld} devices · ${Math.round(s.deadLetters)} dead letters`;
+    box.hidden = false;
+  } catch (e) {
+    box.hidden = true;
+  }
+}
+
 document.addEventListener('DOMContentLoaded', () => {
   document.getElementById('detail-close').addEventListener('click', closeDetail);
   connect();
+  pollDetector();
+  setInterval(pollDetector, 2000);
 });

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.eval.bench.BenchDetectors;
 import io.jamwatch.eval.bench.NabBench;
-import io.jamwatch.eval.bench.ProgressLine;
 import io.jamwatch.eval.bench.SeriesDetector;
 import io.jamwatch.eval.bench.SkabBench;
 import io.jamwatch.eval.bench.SkabLeaderboard;
@@ -68,6 +67,9 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--hold", defaultValue = "0", description = "Alarm hold in rows (0 = none, the primary setting; 30 is reported too).")
     int hold;
 
+    @Option(names = "--long-window", defaultValue = "0", description = "Forecast models: 0 = surprise judged against its training-row distribution; N > 0 = against an adaptive long window of N events (default: ${DEFAULT-VALUE}).")
+    int longWindow;
+
     @Option(names = "--pretrain-anomaly-free", description = "Second, non-leaderboard setting: also fit on anomaly-free.csv.")
     boolean pretrain;
 
@@ -81,7 +83,7 @@ public final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       long start = System.nanoTime();
       SkabCorpus corpus = SkabCorpus.read(data);
-      SeriesDetector det = BenchDetectors.create(detector, seed);
+      SeriesDetector det = BenchDetectors.create(detector, seed, longWindow);
       SkabBench.Settings s = new SkabBench.Settings(400, calibrationRows, quantile, hold, SkabScorer.WINDOW_MILLIS);
       List<List<ScannerEvent>> pre = new ArrayList<>();
       if (pretrain) {
@@ -93,9 +95,11 @@ public final class BenchCommand implements Runnable {
         }
       }
       int n = limit > 0 ? Math.min(limit, corpus.labelled().size()) : corpus.labelled().size();
-      ProgressLine bar = new ProgressLine("skab " + det.name(), n);
-      List<SkabBench.FileRun> runs = SkabBench.run(corpus, det, s, limit, pre, bar);
-      bar.finish();
+      ProgressBar bar = new ProgressBar("skab " + det.name());
+      int[] done = {0};
+      List<SkabBench.FileRun> runs =
+          SkabBench.run(corpus, det, s, limit, pre, f -> bar.update((double) ++done[0] / n, done[0] + "/" + n + " " + f));
+      bar.finish(n + " files");
       double secs = (System.nanoTime() - start) / 1e9;
 
       PrintStream o = System.out;
@@ -119,6 +123,7 @@ public final class BenchCommand implements Runnable {
         row(o, rows, "jamwatch " + det.name() + " (hold " + h + ")", SkabBench.withHold(runs, h), h);
       }
       row(o, rows, "all-ones baseline", SkabBench.allOnes(runs), 0);
+      row(o, rows, "anomaly labels as alarms (oracle)", SkabBench.oracle(runs), 0);
       o.println("-- published leaderboard, outlier problem (34 files) --");
       for (SkabLeaderboard.Outlier l : SkabLeaderboard.OUTLIER) {
         o.printf("%-38s %6.2f %7.2f %7.2f%n", l.algorithm(), l.f1(), l.far(), l.mar());
@@ -179,6 +184,9 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "7", description = "Training seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--long-window", defaultValue = "750", description = "Forecast models: 0 = surprise judged against its training-row distribution; N > 0 = against an adaptive long window of N events (default: ${DEFAULT-VALUE}).")
+    int longWindow;
+
     @Option(names = "--out", defaultValue = "runs/bench-nab", description = "Output folder: summary.json and results/<detector>/... in NAB's format (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -186,11 +194,13 @@ public final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       long start = System.nanoTime();
       NabCorpus corpus = NabCorpus.read(data);
-      SeriesDetector det = BenchDetectors.create(detector, seed);
+      SeriesDetector det = BenchDetectors.create(detector, seed, longWindow);
       int n = limit > 0 ? Math.min(limit, corpus.series().size()) : corpus.series().size();
-      ProgressLine bar = new ProgressLine("nab " + det.name(), n);
-      List<NabBench.SeriesRun> runs = NabBench.run(corpus, det, limit, bar);
-      bar.finish();
+      ProgressBar bar = new ProgressBar("nab " + det.name());
+      int[] done = {0};
+      List<NabBench.SeriesRun> runs =
+          NabBench.run(corpus, det, limit, f -> bar.update((double) ++done[0] / n, done[0] + "/" + n + " " + f));
+      bar.finish(n + " files");
       Path cfg = data.resolve("config/profiles.json");
       List<NabProfile> profiles = Files.isRegularFile(cfg) ? NabProfile.read(cfg) : NabProfile.defaults();
       List<NabScorer.ProfileResult> results = NabBench.score(runs, profiles);

@@ -9,10 +9,11 @@ import io.jamwatch.stream.EmbeddedBroker;
 import io.jamwatch.stream.EventReplayer;
 import io.jamwatch.stream.JamwatchTopics;
 import io.jamwatch.stream.ReloadingModelProvider;
-import io.jamwatch.stream.StatusHttpServer;
 import io.jamwatch.stream.StatusTracker;
 import io.jamwatch.stream.StreamConfig;
 import io.jamwatch.stream.StreamMetrics;
+import io.jamwatch.web.Dashboard;
+import io.jamwatch.web.DashboardConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,8 +31,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code jamwatch demo}: everything in one JVM, no outside service. An in-JVM KRaft broker on
  * loopback, the four topics, the bundled model, a simulated line fed live (real time, event times
- * from now on), the detector topology, a console summary once a second, and Prometheus metrics plus
- * a status page on http://127.0.0.1:8080. Ctrl-C stops it cleanly.
+ * from now on), the detector topology, a console summary once a second, and the dashboard with the
+ * detector's Prometheus metrics (/metrics) and status (/status) on http://127.0.0.1:8080. Ctrl-C
+ * stops it cleanly.
  */
 @Command(
     name = "demo",
@@ -94,7 +96,16 @@ public final class DemoCommand implements Callable<Integer> {
       String modelId = models.modelId();
       Detector detector = new Detector(cfg, models, metrics);
       StatusTracker tracker = new StatusTracker(detector, modelId);
-      StatusHttpServer http = new StatusHttpServer("127.0.0.1", port, metrics, tracker::last).start();
+      // The dashboard is the demo's page: its own consumer of jam-risk / jam-alerts /
+      // scanner-events, plus the detector's /metrics and /status on the same port.
+      Dashboard http =
+          Dashboard.start(DashboardConfig.defaults()
+                  .withBootstrap(broker.bootstrapServers())
+                  .withServer("127.0.0.1", port)
+                  .withTopics(cfg.topics().scores(), cfg.topics().alerts(), cfg.topics().events()))
+              .serve("/metrics", "text/plain; version=0.0.4; charset=utf-8", metrics::scrape)
+              .serve("/status", "application/json", () -> tracker.last().toJson())
+              .detectorStatus(() -> tracker.last().toJson());
       detector.start();
       SimConfig sim =
           SimConfig.defaults()
@@ -105,9 +116,9 @@ public final class DemoCommand implements Callable<Integer> {
       feeder.start();
       System.err.printf(
           "jamwatch demo: broker %s, model %s, %d lines x %d scanners at %s%n"
-              + "  metrics http://127.0.0.1:%d/metrics   status http://127.0.0.1:%d/   Ctrl-C stops%n",
+              + "  dashboard %s   metrics %smetrics   Ctrl-C stops%n",
           broker.bootstrapServers(), modelId.substring(0, Math.min(12, modelId.length())), lines,
-          scanners, pace, http.port(), http.port());
+          scanners, pace, http.uri(), http.uri());
       long end = durationSeconds > 0 ? System.nanoTime() + durationSeconds * 1_000_000_000L : Long.MAX_VALUE;
       try {
         while (!shutdown.awaitMillis(1000) && System.nanoTime() < end) {

@@ -2,6 +2,8 @@ package io.jamwatch.nn;
 
 import io.jamwatch.nn.TrainingData.Sequence;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Set;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -39,27 +41,60 @@ public final class DataSplit {
   public final long trainingEvents;
   public final long validationEvents;
 
-  public DataSplit(TrainingData data, double fraction, int chunkLength, SplittableRandom rng) {
-    long lo = Long.MAX_VALUE, hi = Long.MIN_VALUE;
-    for (Sequence s : data.sequences()) {
-      if (s.length() == 0) continue;
-      lo = Math.min(lo, s.timeMillis()[0]);
-      hi = Math.max(hi, s.timeMillis()[s.length() - 1]);
+  /**
+   * Which devices are held out and where the time cut lies. Computed from device ids and the time
+   * span alone, so the caller can fit the feature spec on the training part before encoding.
+   */
+  public record Plan(long cutMillis, Set<String> heldOut) {
+    public Plan {
+      heldOut = Set.copyOf(heldOut);
     }
-    if (lo == Long.MAX_VALUE) throw new IllegalArgumentException("the training data has no events");
-    cutMillis = lo + (long) Math.floor((hi - lo) * (1 - fraction));
-    TreeSet<String> ids = new TreeSet<>();
-    for (Sequence s : data.sequences()) ids.add(s.deviceId());
-    List<String> shuffled = new ArrayList<>(ids);
-    for (int i = shuffled.size() - 1; i > 0; i--) {
+
+    /** Whether an event of this device at this time is training data. */
+    public boolean isTraining(String deviceId, long timeMillis) {
+      return !heldOut.contains(deviceId) && timeMillis < cutMillis;
+    }
+  }
+
+  /**
+   * The plan for devices seen over [firstMillis, lastMillis]: a seeded shuffle of the sorted ids
+   * (its own SplittableRandom stream of {@code seed}), the first round(fraction * n) held out (at
+   * least one when there are two or more devices); the cut at the last {@code fraction} of the span.
+   */
+  public static Plan plan(Collection<String> deviceIds, long firstMillis, long lastMillis, double fraction, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed).split();
+    long cut = firstMillis + (long) Math.floor((lastMillis - firstMillis) * (1 - fraction));
+    List<String> shuffled = new ArrayList<>(new TreeSet<>(deviceIds));
+    int n = shuffled.size();
+    for (int i = n - 1; i > 0; i--) {
       int j = rng.nextInt(i + 1);
       String t = shuffled.get(i);
       shuffled.set(i, shuffled.get(j));
       shuffled.set(j, t);
     }
-    int nVal = ids.size() < 2 ? 0 : Math.max(1, (int) Math.round(fraction * ids.size()));
-    TreeSet<String> held = new TreeSet<>(shuffled.subList(0, nVal));
-    validationDevices.addAll(held);
+    int nVal = n < 2 ? 0 : Math.max(1, (int) Math.round(fraction * n));
+    return new Plan(cut, new TreeSet<>(shuffled.subList(0, nVal)));
+  }
+
+  /** The plan for this data (see {@link #plan(Collection, long, long, double, long)}). */
+  public static Plan plan(TrainingData data, double fraction, long seed) {
+    long lo = Long.MAX_VALUE, hi = Long.MIN_VALUE;
+    List<String> ids = new ArrayList<>();
+    for (Sequence s : data.sequences()) {
+      ids.add(s.deviceId());
+      for (long t : s.timeMillis()) {
+        lo = Math.min(lo, t);
+        hi = Math.max(hi, t);
+      }
+    }
+    if (lo == Long.MAX_VALUE) throw new IllegalArgumentException("the training data has no events");
+    return plan(ids, lo, hi, fraction, seed);
+  }
+
+  public DataSplit(TrainingData data, Plan plan, int chunkLength) {
+    cutMillis = plan.cutMillis();
+    Set<String> held = plan.heldOut();
+    validationDevices.addAll(new TreeSet<>(held));
     long nt = 0, nv = 0;
     for (Sequence s : data.sequences()) {
       int cut = firstAtOrAfter(s.timeMillis(), cutMillis);
@@ -84,13 +119,9 @@ public final class DataSplit {
     validationEvents = nv;
   }
 
+  /** First index whose time is at or after the cut (arrival order; a late event after it stays on its side). */
   static int firstAtOrAfter(long[] t, long cut) {
-    int lo = 0, hi = t.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (t[mid] < cut) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    for (int i = 0; i < t.length; i++) if (t[i] >= cut) return i;
+    return t.length;
   }
 }

@@ -12,10 +12,10 @@ package io.jamwatch.nn;
 public final class JavaStepper implements Stepper {
   private final NetworkWeights w;
   private final int F, H, L, G;
-  private final TransposedWeights t; // WT[l] [In_l, G*H], RT[l] [H, G*H]
+  private final TransposedWeights t; // WT[l] [In_l][G*H], RT[l] [H][G*H] (row arrays)
   private final float[][] bias; // [L][G*H]        Wb + Rb (for GRU's n block only Wb; Rb_n kept apart)
   private final float[] gates; // [G*H]
-  private final float[] rn; // [H] GRU: R_n h (+ Rb_n) for lbr=1, or R_n (r . h) for lbr=0
+  private final float[] rn; // [G*H], used at [2H, 3H): GRU R_n h (+ Rb_n) for lbr=1, or R_n (r . h) for lbr=0
   private final float[] rh; // [H] GRU: r . h
   private final float[] in; // [max(F, H)]
 
@@ -36,7 +36,7 @@ public final class JavaStepper implements Stepper {
       }
     }
     gates = new float[gh];
-    rn = new float[H];
+    rn = new float[gh];
     rh = new float[H];
     in = new float[Math.max(F, H)];
   }
@@ -68,34 +68,35 @@ public final class JavaStepper implements Stepper {
   /** One layer: h[off..off+H) (and c) updated in place from in[0..inSize). */
   private void layer(int l, int inSize, float[] h, int off, float[] c) {
     int gh = G * H;
-    float[] a = gates, wtl = t.WT[l], rtl = t.RT[l];
+    float[] a = gates;
+    float[][] wtl = t.WT[l], rtl = t.RT[l];
     System.arraycopy(bias[l], 0, a, 0, gh);
     // a += W x   as axpy over rows of Wt
-    for (int i = 0; i < inSize; i++) Activations.axpy(a, 0, in[i], wtl, i * gh, gh);
+    Activations.gemvRows(a, 0, in, 0, 1, wtl, 0, inSize, gh);
     switch (w.cell) {
       case RNN -> {
         // H_t = tanh(W x + R H + Wb + Rb)
-        axpyRows(rtl, h, off, gh, 0, gh, a, 0);
+        axpyRows(rtl, h, off, 0, gh, a);
         for (int j = 0; j < H; j++) h[off + j] = tanh(a[j]);
       }
       case GRU -> {
         // z, r = sigmoid(W x + R H + Wb + Rb) over blocks 0 and 1
-        axpyRows(rtl, h, off, gh, 0, 2 * H, a, 0);
+        axpyRows(rtl, h, off, 0, 2 * H, a);
         for (int k = 0; k < 2 * H; k++) a[k] = sigmoid(a[k]);
         float[] rb = w.Rb[l];
         if (w.linearBeforeReset) {
           // n = tanh(W_n x + Wb_n + r . (R_n H + Rb_n))
-          for (int j = 0; j < H; j++) rn[j] = rb[2 * H + j];
-          axpyRows(rtl, h, off, gh, 2 * H, H, rn, 0);
-          for (int j = 0; j < H; j++) a[2 * H + j] += a[H + j] * rn[j];
+          for (int j = 0; j < H; j++) rn[2 * H + j] = rb[2 * H + j];
+          axpyRows(rtl, h, off, 2 * H, H, rn);
+          for (int j = 0; j < H; j++) a[2 * H + j] += a[H + j] * rn[2 * H + j];
         } else {
           // n = tanh(W_n x + Wb_n + R_n (r . H) + Rb_n)
           for (int j = 0; j < H; j++) {
             rh[j] = a[H + j] * h[off + j];
-            rn[j] = rb[2 * H + j];
+            rn[2 * H + j] = rb[2 * H + j];
           }
-          axpyRows(rtl, rh, 0, gh, 2 * H, H, rn, 0);
-          for (int j = 0; j < H; j++) a[2 * H + j] += rn[j];
+          axpyRows(rtl, rh, 0, 2 * H, H, rn);
+          for (int j = 0; j < H; j++) a[2 * H + j] += rn[2 * H + j];
         }
         // H_t = (1 - z) . n + z . H_{t-1}
         for (int j = 0; j < H; j++) {
@@ -105,7 +106,7 @@ public final class JavaStepper implements Stepper {
       }
       case LSTM -> {
         // i, o, f = sigmoid(.), g = tanh(.);  C_t = f . C + i . g;  H_t = o . tanh(C_t)
-        axpyRows(rtl, h, off, gh, 0, gh, a, 0);
+        axpyRows(rtl, h, off, 0, gh, a);
         for (int j = 0; j < H; j++) {
           float ig = sigmoid(a[j]), og = sigmoid(a[H + j]), fg = sigmoid(a[2 * H + j]), g = tanh(a[3 * H + j]);
           float cn = fg * c[off + j] + ig * g;
@@ -117,11 +118,11 @@ public final class JavaStepper implements Stepper {
   }
 
   /**
-   * out[outOff + k] += sum_j v[vOff + j] * Mt[j][col0 + k] for k in [0, n): rows of Mt have
-   * length rowLen (G*H); j over H.
+   * out[col0 + k] += sum_j v[vOff + j] * Mt[j][col0 + k] for k in [0, n), j over H (out and the
+   * rows share the offset, see {@link Activations#gemvRows}).
    */
-  private void axpyRows(float[] mt, float[] v, int vOff, int rowLen, int col0, int n, float[] out, int outOff) {
-    for (int j = 0; j < H; j++) Activations.axpy(out, outOff, v[vOff + j], mt, j * rowLen + col0, n);
+  private void axpyRows(float[][] mt, float[] v, int vOff, int col0, int n, float[] out) {
+    Activations.gemvRows(out, col0, v, vOff, 1, mt, 0, H, n);
   }
 
   private static float sigmoid(float v) {

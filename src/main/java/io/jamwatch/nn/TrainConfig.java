@@ -7,7 +7,8 @@ package io.jamwatch.nn;
  * @param cell recurrent cell
  * @param hidden hidden size H
  * @param layers stacked layers, 1..4
- * @param linearBeforeReset GRU only: ONNX linear_before_reset (1 = cuDNN / PyTorch convention)
+ * @param linearBeforeReset GRU only: ONNX linear_before_reset (1 = cuDNN / PyTorch convention);
+ *     forced to false for the other cells, which have no such attribute
  * @param head risk or forecast
  * @param horizonMillis label horizon of the risk head (recorded in the model; the labeller cuts it)
  * @param epochs maximum epochs

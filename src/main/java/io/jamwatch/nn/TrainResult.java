@@ -16,6 +16,8 @@ import java.util.Map;
  * @param curve the learning curve, one record per epoch run
  * @param bestEpoch the epoch whose weights were kept
  * @param stoppedEarly whether patience ran out (or the time budget) before the last epoch
+ * @param trainSeconds wall-clock time of the run (kept out of {@code metrics}, which go into the
+ *     model file, so the file stays byte-identical across runs)
  */
 public record TrainResult(
     TrainConfig config,
@@ -26,7 +28,8 @@ public record TrainResult(
     ForecastSurprise.Stats surpriseStats,
     List<EpochRecord> curve,
     int bestEpoch,
-    boolean stoppedEarly) {
+    boolean stoppedEarly,
+    double trainSeconds) {
 
   /** "pr_auc" for a risk head, "mse" for a forecast head: the early-stopping metric's name. */
   public String metricName() {

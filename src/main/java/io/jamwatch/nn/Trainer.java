@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
  * chunks, truncated BPTT over windows with the state carried from window to window (gradient
  * stopped at window edges; Williams &amp; Peng 1990, Sutskever 2013 ch. 2), Adam (Kingma &amp; Ba
  * 2015), clipping by global norm (Pascanu et al. 2013), early stopping on a validation split by
- * device and time ({@link DataSplit}). Then, on the same validation split: Platt calibration of the
+ * device and time ({@link DataSplit}; the caller fits the feature spec on {@link
+ * DataSplit#plan}'s training part). Then, on the same validation split: Platt calibration of the
  * risk head folded into its weights, and the alert thresholds; for a forecast head the surprise
  * statistics on the training part.
  *
@@ -32,8 +33,9 @@ public final class Trainer {
     boolean risk = cfg.head() == Head.RISK, forecast = !risk;
     int F = data.inputSize();
     SplittableRandom root = new SplittableRandom(cfg.seed());
-    SplittableRandom initRng = root.split(), splitRng = root.split(), shuffleRng = root.split(), dropRng = root.split();
-    DataSplit split = new DataSplit(data, cfg.validationFraction(), cfg.window() * cfg.chunkWindows(), splitRng);
+    SplittableRandom initRng = root.split(), shuffleRng = root.split(), dropRng = root.split();
+    DataSplit.Plan plan = DataSplit.plan(data, cfg.validationFraction(), cfg.seed());
+    DataSplit split = new DataSplit(data, plan, cfg.window() * cfg.chunkWindows());
 
     float posWeight = 1f;
     if (risk) {
@@ -155,7 +157,7 @@ public final class Trainer {
         metrics.put("roc_auc", rocAuc(split.validation, out));
         metrics.put("brier", brier(split.validation, out));
         metrics.put("validation_positive_rate", positiveRate(split.validation));
-        thresholds = AlertThresholds.choose(tracks(split.validation, out, null), cfg.falseAlarmsPerDeviceHour(), cfg.clearFraction());
+        thresholds = AlertThresholds.choose(tracks(split.validation, out, null), cfg.falseAlarmsPerDeviceHour(), cfg.clearFraction(), cfg.horizonMillis());
       } else {
         SequenceScorer.Output[] train = scorer.run(split.training, 1f, surpriseFn, null);
         stats = fitSurprise(train);
@@ -165,15 +167,16 @@ public final class Trainer {
         float[][] likelihood = likelihoods(split.validation, out, fitted);
         boolean labelled = split.validation.stream().anyMatch(s -> s.seq().labels() != null);
         if (labelled) metrics.put("surprise_pr_auc", prAuc(split.validation, null, likelihood));
-        thresholds = AlertThresholds.choose(tracks(split.validation, null, likelihood), cfg.falseAlarmsPerDeviceHour(), cfg.clearFraction());
+        thresholds = AlertThresholds.choose(tracks(split.validation, null, likelihood), cfg.falseAlarmsPerDeviceHour(), cfg.clearFraction(), cfg.horizonMillis());
       }
       metrics.put("false_alarms_per_device_hour", thresholds.falseAlarmsPerDeviceHour());
       metrics.put("validation_device_hours", thresholds.deviceHours());
       metrics.put("jams", (double) thresholds.jams());
       metrics.put("jams_caught", (double) thresholds.jamsCaught());
       metrics.put("median_lead_seconds", thresholds.medianLeadSeconds());
-      metrics.put("train_seconds", (System.nanoTime() - t0) / 1e9);
-      return new TrainResult(cfg, w, data.spec(), metrics, thresholds, stats, List.copyOf(curve), bestEpoch, stoppedEarly);
+      metrics.put("alert_share", thresholds.alertShare());
+      return new TrainResult(cfg, w, data.spec(), metrics, thresholds, stats, List.copyOf(curve), bestEpoch, stoppedEarly,
+          (System.nanoTime() - t0) / 1e9);
     }
   }
 

@@ -22,7 +22,8 @@ public record TrainingData(FeatureSpec spec, int inputSize, List<Sequence> seque
    *
    * @param deviceId device
    * @param x encoded events [n * F]
-   * @param timeMillis event times [n], non-decreasing
+   * @param timeMillis event times [n], in the order the device's events arrive (a late event may be
+   *     older than the one before it, as in the stream)
    * @param labels risk labels [n] (1 jam within horizon, 0 not, negative = excluded), or null
    */
   public record Sequence(String deviceId, float[] x, long[] timeMillis, byte[] labels) {
@@ -30,9 +31,6 @@ public record TrainingData(FeatureSpec spec, int inputSize, List<Sequence> seque
       if (deviceId == null) throw new IllegalArgumentException("sequence deviceId must be set");
       if (labels != null && labels.length != timeMillis.length)
         throw new IllegalArgumentException("device " + deviceId + ": " + labels.length + " labels for " + timeMillis.length + " events");
-      for (int i = 1; i < timeMillis.length; i++)
-        if (timeMillis[i] < timeMillis[i - 1])
-          throw new IllegalArgumentException("device " + deviceId + ": event times go backwards at index " + i);
     }
 
     public int length() {

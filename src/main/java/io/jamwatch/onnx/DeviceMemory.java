@@ -38,6 +38,46 @@ public final class DeviceMemory {
     surprise = surpriseInit.clone();
   }
 
+  // Accessors beside the public fields: the stream's DeviceStateMapper (branch h4) codes against
+  // them, the offline paths against the fields; both see the same live arrays.
+
+  /** The hidden state [L*H], live (written in place by each step). */
+  public float[] h() {
+    return h;
+  }
+
+  /** The cell state [L*H] (LSTM), empty for other cells; live. */
+  public float[] c() {
+    return c;
+  }
+
+  /** The forecast of the next encoded event [F], empty without a forecast head; live. */
+  public float[] pred() {
+    return pred;
+  }
+
+  /** The forecast-surprise state, empty unless the score is the forecast's; live. */
+  public float[] surpriseWindow() {
+    return surprise;
+  }
+
+  public long lastEventTime() {
+    return lastEventTime;
+  }
+
+  public void setLastEventTime(long t) {
+    lastEventTime = t;
+  }
+
+  public long eventCount() {
+    return eventCount;
+  }
+
+  public void setEventCount(long n) {
+    if (n < 0) throw new IllegalArgumentException("eventCount must be >= 0, got " + n);
+    eventCount = n;
+  }
+
   /** Back to a fresh device: zero state, no previous event, count 0. */
   public void reset() {
     Arrays.fill(h, 0f);

@@ -94,6 +94,8 @@ final class LineGenerator {
   private final ArrayDeque<Stop> stops = new ArrayDeque<>();
   private final List<JamTruthBuilder> truthSink;
   private long seq;
+  private long peek;
+  private boolean peekValid;
 
   private long now;
   private long downtime;
@@ -177,6 +179,15 @@ final class LineGenerator {
 
   /** True time of the next event this line will deliver, or {@code Long.MAX_VALUE} if none before the end. */
   long peekTime() {
+    // Cached: the merging queue compares lines many times between two polls.
+    if (!peekValid) {
+      peek = computePeekTime();
+      peekValid = true;
+    }
+    return peek;
+  }
+
+  private long computePeekTime() {
     while (true) {
       Out head = out.peek();
       long next = nextActionTime();
@@ -193,6 +204,7 @@ final class LineGenerator {
 
   /** Removes and returns the next event; call only after {@link #peekTime()} returned a time. */
   Out poll() {
+    peekValid = false;
     return out.poll();
   }
 
@@ -555,14 +567,9 @@ final class LineGenerator {
 
   private void enqueue(long t, int j, EventType type, Map<String, Float> readings, boolean faultable, Mechanism m) {
     Scanner s = scanners[j];
-    ScannerEvent e = ScannerEvent.newBuilder()
-        .setDeviceId(s.deviceId)
-        .setLineId(lineId)
-        .setEventTime(Instant.ofEpochMilli(t + s.skewMs))
-        .setType(type)
-        .setReadings(readings)
-        .setEventId(s.deviceId + "-" + (++s.seq))
-        .build();
+    // The all-fields constructor: the builder re-validates and looks up defaults on every event.
+    ScannerEvent e = new ScannerEvent(s.deviceId, lineId, Instant.ofEpochMilli(t + s.skewMs), type, readings,
+        s.deviceId + "-" + (++s.seq));
     emitted(j, t);
     boolean late = faultable && rng.nextDouble() < cfg.outOfOrderProbability();
     long emit = late ? t + 1 + rng.nextLong(cfg.outOfOrderMaxDelayMs()) : t;

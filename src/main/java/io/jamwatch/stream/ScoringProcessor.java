@@ -1,6 +1,7 @@
 package io.jamwatch.stream;
 
 import io.jamwatch.avro.AlertKind;
+import io.jamwatch.avro.AlertReason;
 import io.jamwatch.avro.DeviceState;
 import io.jamwatch.avro.JamAlert;
 import io.jamwatch.avro.JamRiskScore;
@@ -45,6 +46,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
   private ScoringModel model;
   private DeviceMemory memory;
   private AlertPolicy policy;
+  private AlertExplainer explainer; // built for the current model on its first raise
 
   ScoringProcessor(StreamConfig config, ModelProvider models, StreamMetrics metrics) {
     this.config = config;
@@ -120,6 +122,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
     float score = m.score(e, memory);
     metrics.stepped(System.nanoTime() - t0);
     boolean warming = m.warming(memory);
+    metrics.scored(score);
 
     alert.staleAlerted = false;
     AlertPolicy.Transition tr = policy.apply(alert, score, t, warming);
@@ -147,13 +150,33 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
       boolean raised = tr == AlertPolicy.Transition.RAISED;
       emitAlert(
           device, e.getLineId(), raised ? AlertKind.RAISED : AlertKind.CLEARED, t, alert.raisedAt,
-          m.modelId(), score, alert.peak, raised ? 0 : t - alert.raisedAt);
+          m.modelId(), score, alert.peak, raised ? 0 : t - alert.raisedAt,
+          raised ? explain(m, e, restored ? old : null, score) : List.of());
     }
+  }
+
+  /**
+   * Occlusion reasons for a raise (only then: one extra step per feature group). The state before
+   * the event is re-read from the stored DeviceState still in hand ({@code before}, null when the
+   * event started from a fresh state), so the per-event path keeps no copy.
+   */
+  private List<AlertReason> explain(ScoringModel m, ScannerEvent e, DeviceState before, float score) {
+    if (explainer == null || explainer.model() != m) {
+      explainer = new AlertExplainer(m);
+    }
+    DeviceMemory prior = explainer.memoryBefore();
+    if (before == null || !mapper.toMemory(before, prior)) {
+      prior.reset();
+    }
+    long t0 = System.nanoTime();
+    List<AlertReason> reasons = explainer.explain(e, prior, score);
+    metrics.explained(System.nanoTime() - t0);
+    return reasons;
   }
 
   private void emitAlert(
       String device, String line, AlertKind kind, long time, long raisedAt, String modelId,
-      float score, float peak, long duration) {
+      float score, float peak, long duration, List<AlertReason> reasons) {
     JamAlert a =
         JamAlert.newBuilder()
             .setDeviceId(device)
@@ -165,6 +188,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
             .setScore(score)
             .setPeakScore(peak)
             .setDurationMillis(duration)
+            .setReasons(reasons)
             .build();
     metrics.alert(kind.name());
     context.forward(new Record<>(device, a, time), JamwatchTopology.ALERTS_SINK);
@@ -203,7 +227,8 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
         // Do not leave an alert open for ever on the topic: close it as the device leaves.
         emitAlert(
             kv.key, s.getLineId(), AlertKind.CLEARED, now, s.getAlertRaisedAt(), s.getModelId(),
-            s.getLastScore(), s.getAlertPeak(), s.getLastEventTime().toEpochMilli() - s.getAlertRaisedAt());
+            s.getLastScore(), s.getAlertPeak(), s.getLastEventTime().toEpochMilli() - s.getAlertRaisedAt(),
+            List.of());
       }
       store.delete(kv.key);
       metrics.evicted();
@@ -215,7 +240,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
         store.put(kv.key, DeviceState.newBuilder(s).setStaleAlerted(true).build());
         emitAlert(
             kv.key, s.getLineId(), AlertKind.STALE, now, now, s.getModelId(), s.getLastScore(),
-            s.getAlertOpen() ? s.getAlertPeak() : s.getLastScore(), 0);
+            s.getAlertOpen() ? s.getAlertPeak() : s.getLastScore(), 0, List.of());
       }
     }
     metrics.taskCounts(task, held, open);

@@ -1,6 +1,7 @@
 package io.jamwatch.stream;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -17,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * {@code jamwatch_events_total} (rate = events/s), {@code jamwatch_step_seconds} (histogram of one
  * ScoringModel step), {@code jamwatch_dead_letters_total{reason}}, {@code
  * jamwatch_state_resets_total{cause}}, {@code jamwatch_evictions_total}, {@code
- * jamwatch_alerts_total{kind}}, and the gauges {@code jamwatch_devices_held} and {@code
+ * jamwatch_alerts_total{kind}}, {@code jamwatch_score_percent} (histogram of published scores in
+ * percent, buckets 10 .. 100), {@code jamwatch_explain_seconds} (one alert explanation), and the gauges {@code jamwatch_devices_held} and {@code
  * jamwatch_open_alerts} (recounted from the store by each task's wall-clock sweep).
  */
 public final class StreamMetrics {
@@ -36,6 +38,8 @@ public final class StreamMetrics {
   private final Counter events;
   private final Timer step;
   private final Counter evictions;
+  private final Timer explain;
+  private final DistributionSummary scores;
   private final Map<RejectReason, Counter> deadLetters = new EnumMap<>(RejectReason.class);
   private final Map<ResetCause, Counter> resets = new EnumMap<>(ResetCause.class);
   private final Map<String, Counter> alerts = new ConcurrentHashMap<>();
@@ -55,6 +59,21 @@ public final class StreamMetrics {
             .publishPercentileHistogram()
             .minimumExpectedValue(Duration.ofNanos(1_000))
             .maximumExpectedValue(Duration.ofMillis(100))
+            .register(registry);
+    explain =
+        Timer.builder("jamwatch_explain")
+            .description("Occlusion explanation of one raised alert (one step per feature group)")
+            .register(registry);
+    // Fixed buckets so dashboards can draw the distribution of risk. Micrometer buckets summary
+    // values at whole units (0.15 would count as <= 1), so scores are recorded in percent.
+    scores =
+        DistributionSummary.builder("jamwatch_score")
+            .description("Scores published on the risk topic, in percent")
+            .baseUnit("percent")
+            .scale(100)
+            .serviceLevelObjectives(10, 20, 30, 40, 50, 60, 70, 80, 90, 100)
+            .minimumExpectedValue(1.0)
+            .maximumExpectedValue(100.0)
             .register(registry);
     evictions =
         Counter.builder("jamwatch_evictions").description("Devices evicted by TTL").register(registry);
@@ -81,6 +100,19 @@ public final class StreamMetrics {
   void stepped(long nanos) {
     events.increment();
     step.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void scored(float score) {
+    scores.record(score);
+  }
+
+  void explained(long nanos) {
+    explain.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Explanations computed so far (one per raised alert). */
+  public long explanations() {
+    return explain.count();
   }
 
   void deadLetter(RejectReason r) {

@@ -32,6 +32,18 @@ public final class Dashboard implements AutoCloseable {
     return new Dashboard(view, feed, server);
   }
 
+  /** Adds a read-only text route (see {@link DashboardServer#serve}). */
+  public Dashboard serve(String path, String contentType, java.util.function.Supplier<String> body) {
+    server.serve(path, contentType, body);
+    return this;
+  }
+
+  /** Shows an in-process detector's JSON status in the page header (see {@link DashboardServer#detectorStatus}). */
+  public Dashboard detectorStatus(java.util.function.Supplier<String> json) {
+    server.detectorStatus(json);
+    return this;
+  }
+
   public URI uri() {
     return server.uri();
   }

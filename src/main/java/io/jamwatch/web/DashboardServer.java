@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * GET /api/devices/{id}/history  one device: risk, readings and alert spans over the window
  * GET /api/alerts                open and recently cleared alerts
  * GET /api/status                counters
+ * GET /api/detector              the in-process detector's status (demo), else 204
  * GET /api/stream                server-sent events: a "snapshot" (lines + alerts) on change
+ * GET /status, /metrics          only when added with serve(...) (the demo adds the detector's)
  * </pre>
  *
  * Every other method is answered 405: nothing here changes anything. Live updates follow the
@@ -55,8 +58,10 @@ public final class DashboardServer implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, byte[]> assets = new LinkedHashMap<>();
   private final AtomicInteger streamClients = new AtomicInteger();
+  private final Map<String, TextRoute> extra = new java.util.concurrent.ConcurrentHashMap<>();
   private final int maxStreamClients;
   private volatile boolean closed;
+  private volatile Supplier<String> detector;
 
   private DashboardServer(DashboardView view, HttpServer server, ExecutorService executor, int maxStreamClients) {
     this.view = view;
@@ -87,6 +92,29 @@ public final class DashboardServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /**
+   * Serves {@code body} (read-only, GET) at {@code path} beside the dashboard's own routes, e.g. the
+   * detector's {@code /metrics} and {@code /status} when the demo runs both in one process.
+   */
+  public DashboardServer serve(String path, String contentType, Supplier<String> body) {
+    if (STATIC.containsKey(path) || path.startsWith("/api/")) {
+      throw new IllegalArgumentException("path " + path + " belongs to the dashboard");
+    }
+    extra.put(path, new TextRoute(contentType, body));
+    return this;
+  }
+
+  /**
+   * A JSON summary of a detector running in the same process, shown in the page header and served
+   * at {@code /api/detector} (204 while none is set).
+   */
+  public DashboardServer detectorStatus(Supplier<String> json) {
+    this.detector = json;
+    return this;
+  }
+
+  private record TextRoute(String contentType, Supplier<String> body) {}
+
   public URI uri() {
     return URI.create("http://" + server.getAddress().getHostString() + ":" + port() + "/");
   }
@@ -112,8 +140,11 @@ public final class DashboardServer implements AutoCloseable {
       }
       String path = ex.getRequestURI().getRawPath();
       String asset = STATIC.get(path);
+      TextRoute text = extra.get(path);
       if (asset != null) {
         send(ex, 200, contentType(asset), assets.get(asset));
+      } else if (text != null) {
+        send(ex, 200, text.contentType(), text.body().get().getBytes(StandardCharsets.UTF_8));
       } else if (path.equals("/api/lines")) {
         sendJson(ex, 200, view.lines());
       } else if (path.equals("/api/devices")) {
@@ -122,6 +153,10 @@ public final class DashboardServer implements AutoCloseable {
         sendJson(ex, 200, view.alerts());
       } else if (path.equals("/api/status")) {
         sendJson(ex, 200, view.status());
+      } else if (path.equals("/api/detector")) {
+        Supplier<String> d = detector;
+        if (d == null) send(ex, 204, "application/json; charset=utf-8", new byte[0]);
+        else send(ex, 200, "application/json; charset=utf-8", d.get().getBytes(StandardCharsets.UTF_8));
       } else if (path.equals("/api/stream")) {
         stream(ex);
       } else if (path.startsWith("/api/devices/") && path.endsWith("/history")) {

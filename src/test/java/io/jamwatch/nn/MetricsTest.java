@@ -60,13 +60,30 @@ class MetricsTest {
     // Five isolated negative blips at 0.6: 0.5 false alarms per hour if raised on.
     for (int k = 0; k < 5; k++) score[50 + 100 * k] = 0.6f;
     List<AlertThresholds.Track> tracks = List.of(new AlertThresholds.Track(score, y, time, 0, n));
-    AlertThresholds.Choice strict = AlertThresholds.choose(tracks, 0.1, 0.5);
+    AlertThresholds.Choice strict = AlertThresholds.choose(tracks, 0.1, 0.5, 300_000L);
     assertTrue(strict.raise() > 0.6f && strict.raise() <= 0.9f, "raise " + strict.raise());
     assertEquals(1, strict.jamsCaught());
     assertEquals(0.0, strict.falseAlarmsPerDeviceHour(), 0);
     assertEquals(300.0, strict.medianLeadSeconds(), 0); // raised at step 295, jam at 300
-    AlertThresholds.Choice loose = AlertThresholds.choose(tracks, 1.0, 0.5);
+    AlertThresholds.Choice loose = AlertThresholds.choose(tracks, 1.0, 0.5, 300_000L);
     assertTrue(loose.raise() <= 0.6f, "raise " + loose.raise());
+  }
+
+  @Test
+  void anAlertLeftUpCountsAFalseAlarmPerHorizonNotOne() {
+    // Ten hours, one event a minute, every score above the threshold, no jam: one raise, but the
+    // alert claims a jam within 5 minutes all along: 10 h * 12 per hour = 120 false alarms.
+    int n = 600;
+    float[] score = new float[n];
+    long[] time = new long[n];
+    for (int i = 0; i < n; i++) {
+      score[i] = 0.9f;
+      time[i] = i * 60_000L;
+    }
+    AlertThresholds.Choice c =
+        AlertThresholds.evaluate(List.of(new AlertThresholds.Track(score, new byte[n], time, 0, n)), 0.5f, 0.25f, 300_000L);
+    assertEquals(120, c.falseAlarmsPerDeviceHour() * c.deviceHours(), 1.0);
+    assertEquals(1.0, c.alertShare(), 0);
   }
 
   @Test

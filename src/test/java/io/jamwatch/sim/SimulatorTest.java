@@ -228,6 +228,37 @@ class SimulatorTest {
   }
 
   @Test
+  void labellerMarksTheHorizonBeforeEverySimulatedJamAndExcludesTheStop() {
+    long logEnd = CLEAN.endMillis();
+    for (String deviceId : cleanTruth.stream().map(JamTruth::deviceId).distinct().toList()) {
+      List<ScannerEvent> d = device(deviceId);
+      byte[] labels = io.jamwatch.logs.Labeller.label(d, 120_000, logEnd);
+      for (JamTruth j : cleanTruth) {
+        if (!j.deviceId().equals(deviceId)) {
+          continue;
+        }
+        long positives = 0;
+        for (int i = 0; i < d.size(); i++) {
+          long t = time(d.get(i));
+          if (t >= j.jamTime() - 120_000 && t < j.jamTime() && labels[i] == io.jamwatch.logs.Labeller.POSITIVE) {
+            positives++;
+          }
+          if (t >= j.jamTime() && (j.clearTime() == -1 || t <= j.clearTime())) {
+            assertEquals(io.jamwatch.logs.Labeller.IN_JAM, labels[i], j + " at " + t);
+          }
+        }
+        // Unless another stop of the line filled the horizon, the device scanned packages before its jam.
+        assertTrue(positives > 0 || anotherStopBefore(j), "no positive before " + j);
+      }
+    }
+  }
+
+  private static boolean anotherStopBefore(JamTruth j) {
+    return cleanTruth.stream().anyMatch(o -> o != j && o.lineId().equals(j.lineId())
+        && o.clearTime() >= j.jamTime() - 120_000 && o.jamTime() < j.jamTime());
+  }
+
+  @Test
   void defaultFaultsAreBoundedAndPresent(@TempDir Path dir) {
     Simulator sim = new Simulator(SimConfig.defaults().withShape(1, 8, 2, 3));
     Set<String> ids = new HashSet<>();

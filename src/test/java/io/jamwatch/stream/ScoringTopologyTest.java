@@ -359,6 +359,10 @@ class ScoringTopologyTest {
     JamAlert raised = alerts.readValue();
     assertEquals(AlertKind.RAISED, raised.getKind());
     assertEquals(t, raised.getRaisedAt().toEpochMilli());
+    // Occlusion reasons: only the belt speed moves the steerable model.
+    assertEquals(TestEvents.SPEED, raised.getReasons().get(0).getGroup());
+    assertEquals(1, raised.getReasons().size());
+    assertEquals(1, metrics.explanations());
     long raisedAt = t;
     pipe(TestEvents.withSpeed("D1", "L1", t += 1000, "m1", mid));
     assertTrue(alerts.isEmpty(), "between clear and raise thresholds: stays open");

@@ -69,7 +69,10 @@ class DashboardKafkaTest {
     DashboardConfig config = DashboardConfig.defaults().withBootstrap(broker.bootstrap()).withServer("127.0.0.1", 0)
         .withHistory(java.time.Duration.ofHours(1), 3600); // one-second buckets: every point of the test stays apart
     try (Dashboard dashboard = Dashboard.start(config)) {
-      JsonNode lines = await(dashboard, "/api/lines", n -> n.size() == 2 && n.get(1).get("devices").size() == 2);
+      JsonNode lines = await(dashboard, "/api/lines", n -> n.size() == 2 && n.get(1).get("devices").size() == 2
+          // the topics are read in parallel: wait until the alert and the last score are in too
+          && n.get(0).get("devices").get(0).get("alertOpen").asBoolean()
+          && Math.abs(n.get(0).get("devices").get(0).get("score").asDouble() - 0.45) < 1e-6);
       assertEquals("L01", lines.get(0).get("lineId").asText());
       JsonNode s1 = lines.get(0).get("devices").get(0);
       assertEquals(0.45, s1.get("score").asDouble(), 1e-6);

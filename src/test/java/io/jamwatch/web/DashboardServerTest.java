@@ -113,6 +113,22 @@ class DashboardServerTest {
     assertEquals(404, get("/api/nothing").statusCode());
   }
 
+  @Test
+  void servesAddedTextRoutesAndTheDetectorStatusOnlyWhenGiven() throws Exception {
+    assertEquals(204, get("/api/detector").statusCode());
+    assertEquals(404, get("/metrics").statusCode());
+    server.serve("/metrics", "text/plain; version=0.0.4", () -> "jamwatch_events_total 42.0\n");
+    server.detectorStatus(() -> "{\"state\":\"RUNNING\"}");
+    HttpResponse<String> m = get("/metrics");
+    assertEquals(200, m.statusCode());
+    assertEquals("jamwatch_events_total 42.0\n", m.body());
+    HttpResponse<String> d = get("/api/detector");
+    assertEquals(200, d.statusCode());
+    assertEquals("RUNNING", json.readTree(d.body()).get("state").asText());
+    assertEquals(405, http.send(HttpRequest.newBuilder(server.uri().resolve("/metrics"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"POST", "PUT", "DELETE", "PATCH"})
   void refusesEveryMethodButGet(String method) throws Exception {

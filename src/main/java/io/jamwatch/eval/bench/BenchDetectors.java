@@ -5,10 +5,13 @@ public final class BenchDetectors {
 
   private BenchDetectors() {}
 
-  public static SeriesDetector create(String name, long seed) {
+  public static SeriesDetector create(String name, long seed, int longWindow) {
     return switch (name) {
       case "ewma" -> new EwmaSeriesDetector(0.05, 30);
-      default -> throw new IllegalArgumentException("unknown detector '" + name + "' (known: ewma)");
+      case "gru" -> ForecastModelDetector.small(io.jamwatch.nn.CellType.GRU, seed, longWindow);
+      case "lstm" -> ForecastModelDetector.small(io.jamwatch.nn.CellType.LSTM, seed, longWindow);
+      case "rnn" -> ForecastModelDetector.small(io.jamwatch.nn.CellType.RNN, seed, longWindow);
+      default -> throw new IllegalArgumentException("unknown detector '" + name + "' (known: gru, lstm, rnn, ewma)");
     };
   }
 }

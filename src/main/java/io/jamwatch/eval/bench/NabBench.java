@@ -21,7 +21,7 @@ public final class NabBench {
 
   private NabBench() {}
 
-  public static List<SeriesRun> run(NabCorpus corpus, SeriesDetector detector, int limit, ProgressLine progress)
+  public static List<SeriesRun> run(NabCorpus corpus, SeriesDetector detector, int limit, java.util.function.Consumer<String> progress)
       throws Exception {
     List<NabSeries> all = corpus.series();
     if (limit > 0 && limit < all.size()) {
@@ -31,7 +31,7 @@ public final class NabBench {
     for (NabSeries s : all) {
       out.add(runSeries(s, detector));
       if (progress != null) {
-        progress.advance(1, s.relPath());
+        progress.accept(s.relPath());
       }
     }
     return out;

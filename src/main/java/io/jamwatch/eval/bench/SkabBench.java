@@ -53,7 +53,7 @@ public final class SkabBench {
    */
   public static List<FileRun> run(
       SkabCorpus corpus, SeriesDetector detector, Settings s, int limit,
-      List<List<ScannerEvent>> pretrain, ProgressLine progress) throws Exception {
+      List<List<ScannerEvent>> pretrain, java.util.function.Consumer<String> progress) throws Exception {
     List<SkabCorpus.SkabFile> files = corpus.labelled();
     if (limit > 0 && limit < files.size()) {
       files = files.subList(0, limit);
@@ -62,7 +62,7 @@ public final class SkabBench {
     for (SkabCorpus.SkabFile f : files) {
       runs.add(runFile(f, detector, s, pretrain));
       if (progress != null) {
-        progress.advance(1, f.relPath());
+        progress.accept(f.relPath());
       }
     }
     return runs;
@@ -167,6 +167,16 @@ public final class SkabBench {
       byte[] ones = new byte[r.test().alarm().length];
       java.util.Arrays.fill(ones, (byte) 1);
       out.add(new SkabScorer.FileAlarms(r.file(), r.test().timestamps(), r.test().anomaly(), r.test().changepoint(), ones));
+    }
+    return out;
+  }
+
+  /** The {@code anomaly} labels used as the alarms (SOURCE.md's "oracle segmentation" reference). */
+  public static List<SkabScorer.FileAlarms> oracle(List<FileRun> runs) {
+    List<SkabScorer.FileAlarms> out = new ArrayList<>();
+    for (FileRun r : runs) {
+      out.add(new SkabScorer.FileAlarms(r.file(), r.test().timestamps(), r.test().anomaly(), r.test().changepoint(),
+          r.test().anomaly().clone()));
     }
     return out;
   }
