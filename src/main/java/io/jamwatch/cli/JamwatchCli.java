@@ -17,14 +17,22 @@ import picocli.CommandLine.Command;
     subcommands = {CommandLine.HelpCommand.class})
 public final class JamwatchCli implements Runnable {
 
-  /** One line per subcommand; keep sorted. */
+  /**
+   * One line per subcommand, sorted. Classes, not instances: picocli then creates a fresh instance per
+   * command line, so option defaults are never captured from a used instance.
+   */
   static final Object[] SUBCOMMANDS = {
+    BacktestCommand.class,
+    BenchCommand.class,
     io.jamwatch.web.DashboardCommand.class,
-    new DemoCommand(),
-    InspectCommand.class, // a class, not an instance: picocli captures option defaults from the instance
-    new ReplayCommand(),
-    new RunCommand(),
-    new SimulateCommand(),
+    DemoCommand.class,
+    ImportCsvCommand.class,
+    InspectCommand.class,
+    ReplayCommand.class,
+    RunCommand.class,
+    ScoreCommand.class,
+    SimulateCommand.class,
+    TrainCommand.class,
   };
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

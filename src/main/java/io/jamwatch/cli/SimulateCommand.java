@@ -3,7 +3,7 @@ package io.jamwatch.cli;
 import io.jamwatch.avro.EventType;
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.logs.JamTruth;
-import io.jamwatch.logs.RecordedLogReader;
+import io.jamwatch.logs.RecordedLogWriter;
 import io.jamwatch.sim.Mechanism;
 import io.jamwatch.sim.SimConfig;
 import io.jamwatch.sim.SimStats;
@@ -11,11 +11,9 @@ import io.jamwatch.sim.SimulatedLog;
 import io.jamwatch.sim.SimulationChart;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -51,9 +49,18 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    SimConfig cfg = SimConfig.defaults().withShape(lines, scannersPerLine, hours, seed)
-        .withStartMillis(start.toEpochMilli());
-    refuseExistingLog(out);
+    SimConfig cfg;
+    try {
+      if (!Double.isFinite(hours)) {
+        throw new IllegalArgumentException("--hours must be finite for a written log, got " + hours);
+      }
+      cfg = SimConfig.defaults().withShape(lines, scannersPerLine, hours, seed)
+          .withStartMillis(start.toEpochMilli());
+      RecordedLogWriter.refuseExistingLog(out);
+    } catch (IllegalArgumentException e) {
+      System.err.println("simulate: " + e.getMessage());
+      return 2;
+    }
     ProgressBar bar = new ProgressBar("simulate");
     double span = cfg.endMillis() - cfg.startMillis();
     SimulatedLog.Result result = SimulatedLog.write(cfg, out, (stats, timeMillis) ->
@@ -66,16 +73,6 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     printSummary(System.out, cfg, result, bar.elapsedSeconds());
     return 0;
-  }
-
-  static void refuseExistingLog(Path out) throws IOException {
-    if (Files.isDirectory(out)) {
-      try (Stream<Path> s = Files.list(out)) {
-        if (s.anyMatch(p -> p.getFileName().toString().endsWith(".avro"))) {
-          throw new IllegalArgumentException(out + " already holds *.avro files; choose an empty folder");
-        }
-      }
-    }
   }
 
   private static void printSummary(PrintStream o, SimConfig cfg, SimulatedLog.Result r, double seconds) {

@@ -5,9 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Threshold-free metrics of a per-event score against binary labels. Tied scores form one
- * threshold (no arbitrary order among ties), as in scikit-learn's {@code average_precision_score}
- * and {@code roc_auc_score}.
+ * Threshold-free metrics of a per-event score against binary labels, and the PR curve behind
+ * them. Tied scores form one threshold (no arbitrary order among ties), as in scikit-learn's
+ * {@code average_precision_score} and {@code roc_auc_score}. The two areas are computed by the
+ * trainer's {@link io.jamwatch.nn.RankingMetrics} (one implementation for validation and backtest);
+ * the tests here pin both to hand-worked cases.
  *
  * <ul>
  *   <li>PR-AUC as average precision: AP = sum_k (R_k - R_{k-1}) P_k over the distinct thresholds,
@@ -59,34 +61,14 @@ public final class RankingMetrics {
     return out;
   }
 
-  /** Average precision; NaN when there is no positive. */
+  /** Average precision; NaN when there is no positive (nn.RankingMetrics, the trainer's own). */
   public static double averagePrecision(float[] scores, boolean[] positive) {
-    double ap = 0;
-    double prevRecall = 0;
-    for (Point p : curve(scores, positive)) {
-      if (Double.isNaN(p.recall())) {
-        return Double.NaN;
-      }
-      ap += (p.recall() - prevRecall) * p.precision();
-      prevRecall = p.recall();
-    }
-    return ap;
+    return io.jamwatch.nn.RankingMetrics.averagePrecision(scores, positive, scores.length);
   }
 
-  /** ROC-AUC; NaN when there is no positive or no negative. */
+  /** ROC-AUC, ties one half; NaN when a class is empty (nn.RankingMetrics, the trainer's own). */
   public static double rocAuc(float[] scores, boolean[] positive) {
-    double auc = 0;
-    double prevTpr = 0;
-    double prevFpr = 0;
-    for (Point p : curve(scores, positive)) {
-      if (Double.isNaN(p.recall()) || Double.isNaN(p.fpr())) {
-        return Double.NaN;
-      }
-      auc += (p.fpr() - prevFpr) * (p.recall() + prevTpr) / 2;
-      prevTpr = p.recall();
-      prevFpr = p.fpr();
-    }
-    return auc;
+    return io.jamwatch.nn.RankingMetrics.rocAuc(scores, positive, scores.length);
   }
 
   private static int[] sortedDescending(float[] scores) {

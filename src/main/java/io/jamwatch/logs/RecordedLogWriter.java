@@ -17,7 +17,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * Writes one file of a recorded log: an Avro object-container file (Avro 1.12 specification,
- * "Object Container Files") holding {@link ScannerEvent}s only, deflate-compressed.
+ * "Object Container Files") holding {@link ScannerEvent}s only, deflate-compressed (level 1).
  *
  * <p>Events are expected in event-time order. Faults a real event bus delivers (an event that
  * arrives late, a scanner whose clock runs a little behind its neighbours) are written as they came,
@@ -32,8 +32,12 @@ import org.apache.avro.specific.SpecificDatumWriter;
  */
 public final class RecordedLogWriter implements AutoCloseable {
 
-  /** Deflate level: 6 is zlib's default balance of size and speed. */
-  private static final int DEFLATE_LEVEL = 6;
+  /**
+   * Deflate level 1, not zlib's default 6: on simulated logs level 6 cost ~4.3 us of CPU per event
+   * and level 1 ~0.8 us, for files only 9% larger (44.5 vs 40.8 bytes per event; measured with
+   * {@code SimulatorThroughput 10 20 3}).
+   */
+  private static final int DEFLATE_LEVEL = 1;
 
   static {
     TrustedAvroClasses.register();
@@ -96,6 +100,23 @@ public final class RecordedLogWriter implements AutoCloseable {
       writer.close();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close recorded-log file " + file, e);
+    }
+  }
+
+  /**
+   * Refuses to write a new log into a folder that already holds one: mixing two logs in one folder
+   * would silently merge them on reading.
+   */
+  public static void refuseExistingLog(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      if (s.anyMatch(p -> p.getFileName().toString().endsWith(".avro"))) {
+        throw new IllegalArgumentException(dir + " already holds *.avro files; choose an empty folder");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
     }
   }
 

@@ -2,6 +2,7 @@ package io.jamwatch.nn;
 
 import static io.jamwatch.nn.Activations.axpy;
 import static io.jamwatch.nn.Activations.dot;
+import static io.jamwatch.nn.Activations.gemvRows;
 import static io.jamwatch.nn.Activations.sigmoid;
 import static io.jamwatch.nn.Activations.tanh;
 
@@ -44,11 +45,16 @@ final class BackpropWorker {
   private final float[] dIn; // [maxT * nb * H] dL/d(input of the current layer), l > 0
   private final float[] dhNext; // [nb * H]
   private final float[] dcNext; // [nb * H]
-  private final float[] a, q, da, dq; // [GH]
-  private final float[] dh, dc, dhp, drh; // [H]
+  private final float[] a, q; // [GH]
+  private final float[][] da, dq; // [nb][GH] per step: dL/d(W x + Wb), dL/d(R hsrc + Rb) of each sequence
+  private final float[][] dhp; // [nb][H] per step: dL/dh_{t-1} of each sequence
+  private final float[] dh, drh; // [H]
+  private final float[] dInRow; // [H]
 
-  // Gradients, W and R transposed (WT [In, GH], RT [H, GH]) so the updates are contiguous axpys.
-  final float[][] dWT, dRT, dWb, dRb; // [L][...]
+  // Gradients, W and R transposed and split in rows (dWT [L][In][GH], dRT [L][H][GH]) so the
+  // updates are contiguous axpys; dWb, dRb [L][GH].
+  final float[][][] dWT, dRT;
+  final float[][] dWb, dRb;
   final float[] dRiskW, dRiskB, dPredW, dPredB;
 
   BackpropWorker(NetworkWeights w, int maxT, int maxNb) {
@@ -67,8 +73,8 @@ final class BackpropWorker {
     act = new float[L][];
     aux = new float[L][];
     drop = new float[L][];
-    dWT = new float[L][];
-    dRT = new float[L][];
+    dWT = new float[L][][];
+    dRT = new float[L][][];
     dWb = new float[L][];
     dRb = new float[L][];
     for (int l = 0; l < L; l++) {
@@ -79,8 +85,8 @@ final class BackpropWorker {
       act[l] = new float[maxT * maxNb * GH];
       aux[l] = new float[cell == CellType.RNN ? 0 : maxT * maxNb * H];
       drop[l] = new float[l == 0 ? 0 : maxT * maxNb * H];
-      dWT[l] = new float[In * GH];
-      dRT[l] = new float[H * GH];
+      dWT[l] = new float[In][GH];
+      dRT[l] = new float[H][GH];
       dWb[l] = new float[GH];
       dRb[l] = new float[GH];
     }
@@ -90,11 +96,11 @@ final class BackpropWorker {
     dcNext = new float[maxNb * H];
     a = new float[GH];
     q = new float[GH];
-    da = new float[GH];
-    dq = new float[GH];
+    da = new float[maxNb][GH];
+    dq = new float[maxNb][GH];
+    dhp = new float[maxNb][H];
+    dInRow = new float[H];
     dh = new float[H];
-    dc = new float[H];
-    dhp = new float[H];
     drh = new float[H];
     dRiskW = new float[w.riskW.length];
     dRiskB = new float[w.riskB.length];
@@ -102,10 +108,18 @@ final class BackpropWorker {
     dPredB = new float[w.predB.length];
   }
 
+  /** Mean over H of gate block {@code block} of layer l at step t, sequence bb of the last forward. */
+  float gateMean(int l, int block, int t, int bb, int nb) {
+    int go = (t * nb + bb) * GH + block * H;
+    float s = 0;
+    for (int k = 0; k < H; k++) s += act[l][go + k];
+    return s / H;
+  }
+
   void zeroGradients() {
     for (int l = 0; l < L; l++) {
-      Arrays.fill(dWT[l], 0f);
-      Arrays.fill(dRT[l], 0f);
+      for (float[] row : dWT[l]) Arrays.fill(row, 0f);
+      for (float[] row : dRT[l]) Arrays.fill(row, 0f);
       Arrays.fill(dWb[l], 0f);
       Arrays.fill(dRb[l], 0f);
     }
@@ -150,7 +164,7 @@ final class BackpropWorker {
     double loss = heads(w, batch, b0, nb, backward, posWeight, nRisk, nPred);
     if (!backward) return loss;
     for (int l = L - 1; l >= 0; l--) {
-      backwardLayer(w, l, T, nb);
+      backwardLayer(w, tw, l, T, nb);
       if (l > 0) {
         // The layer below's output gradient is this layer's input gradient through the dropout mask.
         float[] m = drop[l];
@@ -175,7 +189,8 @@ final class BackpropWorker {
 
   private void forwardLayer(NetworkWeights w, TransposedWeights tw, int l, int T, int nb) {
     int In = w.layerInput(l);
-    float[] WT = tw.WT[l], RT = tw.RT[l], Wb = w.Wb[l], Rb = w.Rb[l];
+    float[][] WT = tw.WT[l], RT = tw.RT[l];
+    float[] Wb = w.Wb[l], Rb = w.Rb[l];
     float[] x = in[l], h = hs[l], c = cs[l], g = act[l], ax = aux[l];
     for (int t = 0; t < T; t++) {
       for (int bb = 0; bb < nb; bb++) {
@@ -183,11 +198,11 @@ final class BackpropWorker {
         int go = (t * nb + bb) * GH, xa = (t * nb + bb) * H;
         // a = W x + Wb            [GH]
         System.arraycopy(Wb, 0, a, 0, GH);
-        for (int i = 0; i < In; i++) axpy(a, 0, x[xo + i], WT, i * GH, GH);
+        gemvRows(a, 0, x, xo, 1, WT, 0, In, GH);
         // q = R h_{t-1} + Rb      [GH]  (GRU lbr0: the h block is redone below with r . h_{t-1})
         System.arraycopy(Rb, 0, q, 0, GH);
         int qCols = cell == CellType.GRU && !lbr ? 2 * H : GH;
-        for (int j = 0; j < H; j++) axpy(q, 0, h[hp + j], RT, j * GH, qCols);
+        gemvRows(q, 0, h, hp, 1, RT, 0, H, qCols);
         switch (cell) {
           case RNN -> {
             // H_t = tanh(W x + R H_{t-1} + Wb + Rb)
@@ -209,7 +224,7 @@ final class BackpropWorker {
             } else {
               // n = tanh(a_h + R_h (r . H_{t-1}) + Rb_h)
               for (int j = 0; j < H; j++) ax[xa + j] = g[go + H + j] * h[hp + j];
-              for (int j = 0; j < H; j++) axpy(q, 2 * H, ax[xa + j], RT, j * GH + 2 * H, H);
+              gemvRows(q, 2 * H, ax, xa, 1, RT, 0, H, H);
               for (int k = 0; k < H; k++) g[go + 2 * H + k] = tanh(a[2 * H + k] + q[2 * H + k]);
             }
             // H_t = (1 - z) . n + z . H_{t-1}
@@ -253,6 +268,7 @@ final class BackpropWorker {
           float s = w.riskB[0] + dot(w.riskW, 0, top, ho, H);
           float p = sigmoid(s);
           batch.score[tb] = p;
+          batch.logit[tb] = s;
           float m = batch.riskMask[tb];
           if (m != 0f) {
             float y = batch.riskY[tb];
@@ -294,20 +310,28 @@ final class BackpropWorker {
     return loss;
   }
 
-  /** BPTT through layer l over the window, from dOut; writes dIn for l > 0 and adds the gradients. */
-  private void backwardLayer(NetworkWeights w, int l, int T, int nb) {
+  /**
+   * BPTT through layer l over the window, from dOut; writes dIn for l &gt; 0 and adds the gradients.
+   * Per step: first the cell's local derivatives of every sequence, then the weight gradients summed
+   * over the sequences four at a time ({@link Activations#gemvRows}), then dh_{t-1} and the input
+   * gradient.
+   */
+  private void backwardLayer(NetworkWeights w, TransposedWeights tw, int l, int T, int nb) {
     int In = w.layerInput(l);
-    float[] W = w.W[l], R = w.R[l];
+    float[][] Wr = tw.Wr[l], Rr = tw.Rr[l];
     float[] x = in[l], h = hs[l], c = cs[l], g = act[l], ax = aux[l];
-    float[] gWT = dWT[l], gRT = dRT[l], gWb = dWb[l], gRb = dRb[l];
+    float[][] gWT = dWT[l], gRT = dRT[l];
+    float[] gWb = dWb[l], gRb = dRb[l];
     Arrays.fill(dhNext, 0, nb * H, 0f);
     Arrays.fill(dcNext, 0, nb * H, 0f);
     if (l > 0) Arrays.fill(dIn, 0, T * nb * In, 0f);
     boolean gru0 = cell == CellType.GRU && !lbr;
+    int rCols = gru0 ? 2 * H : GH; // R columns (rows of R) that multiply h_{t-1} itself
     for (int t = T - 1; t >= 0; t--) {
+      int row0 = t * nb;
       for (int bb = 0; bb < nb; bb++) {
-        int xo = (t * nb + bb) * In, hp = (t * nb + bb) * H, ho = ((t + 1) * nb + bb) * H;
-        int go = (t * nb + bb) * GH, xa = (t * nb + bb) * H, sb = bb * H;
+        int hp = (row0 + bb) * H, go = (row0 + bb) * GH, xa = hp, sb = bb * H;
+        float[] da = this.da[bb], dq = this.dq[bb], dhp = this.dhp[bb];
         // dh = dL/dh_t from above + from step t+1
         for (int k = 0; k < H; k++) dh[k] = dOut[xa + k] + dhNext[sb + k];
         Arrays.fill(dhp, 0f);
@@ -339,19 +363,16 @@ final class BackpropWorker {
               }
             } else {
               // n = tanh(a_h + R_h (r . h_{t-1}) + Rb_h): d(r.h) = R_h^T dan
+              System.arraycopy(da, 2 * H, dq, 2 * H, H);
               Arrays.fill(drh, 0f);
-              for (int k = 0; k < H; k++) {
-                float dan = da[2 * H + k];
-                dq[2 * H + k] = dan;
-                axpy(drh, 0, dan, R, (2 * H + k) * H, H);
-              }
+              gemvRows(drh, 0, da, 2 * H, 1, Rr, 2 * H, H, H);
               for (int k = 0; k < H; k++) {
                 float r = g[go + H + k];
                 da[H + k] = drh[k] * h[hp + k] * r * (1 - r);
                 dhp[k] += drh[k] * r;
               }
             }
-            for (int k = 0; k < 2 * H; k++) dq[k] = da[k];
+            System.arraycopy(da, 0, dq, 0, 2 * H);
           }
           case LSTM -> {
             for (int k = 0; k < H; k++) {
@@ -368,20 +389,28 @@ final class BackpropWorker {
             System.arraycopy(da, 0, dq, 0, GH);
           }
         }
-        // Parameter gradients: dW += da x^T, dWb += da, dR += dq hsrc^T, dRb += dq.
+      }
+      // Parameter gradients summed over the step's sequences: dWb += da, dRb += dq,
+      // dW += da x^T, dR += dq hsrc^T (GRU lbr0: the h block's hsrc is r . h_{t-1}).
+      for (int bb = 0; bb < nb; bb++) {
+        float[] dab = da[bb], dqb = dq[bb];
         for (int k = 0; k < GH; k++) {
-          gWb[k] += da[k];
-          gRb[k] += dq[k];
+          gWb[k] += dab[k];
+          gRb[k] += dqb[k];
         }
-        for (int i = 0; i < In; i++) axpy(gWT, i * GH, x[xo + i], da, 0, GH);
-        int rCols = gru0 ? 2 * H : GH;
-        for (int j = 0; j < H; j++) axpy(gRT, j * GH, h[hp + j], dq, 0, rCols);
-        if (gru0) for (int j = 0; j < H; j++) axpy(gRT, j * GH + 2 * H, ax[xa + j], dq, 2 * H, H);
-        // dh_{t-1} += R^T dq (GRU lbr0: the h block went through r . h_{t-1} above)
-        for (int k = 0; k < rCols; k++) axpy(dhp, 0, dq[k], R, k * H, H);
-        System.arraycopy(dhp, 0, dhNext, sb, H);
-        // d input = W^T da (only needed above the first layer)
-        if (l > 0) for (int k = 0; k < GH; k++) axpy(dIn, xo, da[k], W, k * In, In);
+      }
+      for (int i = 0; i < In; i++) gemvRows(gWT[i], 0, x, row0 * In + i, In, da, 0, nb, GH);
+      for (int j = 0; j < H; j++) gemvRows(gRT[j], 0, h, row0 * H + j, H, dq, 0, nb, rCols);
+      if (gru0) for (int j = 0; j < H; j++) gemvRows(gRT[j], 2 * H, ax, row0 * H + j, H, dq, 0, nb, H);
+      // dh_{t-1} += R^T dq (GRU lbr0: the h block went through r . h_{t-1} above); d input = W^T da
+      for (int bb = 0; bb < nb; bb++) {
+        gemvRows(dhp[bb], 0, dq[bb], 0, 1, Rr, 0, rCols, H);
+        System.arraycopy(dhp[bb], 0, dhNext, bb * H, H);
+        if (l > 0) {
+          Arrays.fill(dInRow, 0, In, 0f);
+          gemvRows(dInRow, 0, da[bb], 0, 1, Wr, 0, GH, In);
+          System.arraycopy(dInRow, 0, dIn, (row0 + bb) * In, In);
+        }
       }
     }
   }

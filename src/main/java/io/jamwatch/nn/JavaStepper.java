@@ -2,7 +2,7 @@ package io.jamwatch.nn;
 
 /**
  * The pure-Java streaming step (T = 1, B = 1), the fast twin of {@link ReferenceForward} (same
- * ONNX equations, tested against it): weights are transposed once into [In][G*H] and [H][G*H] so
+ * ONNX equations, tested against it): weights are transposed once ({@link TransposedWeights}, shared with the trainer) so
  * each matrix-vector product is a sequence of axpy updates over contiguous rows (gates[0..GH) +=
  * x_i * Wt[i][0..GH)), which HotSpot's superword pass vectorises; all work buffers are allocated
  * once. tanh is computed as 1 - 2 / (exp(2v) + 1) because Math.exp is a JIT intrinsic and
@@ -12,11 +12,10 @@ package io.jamwatch.nn;
 public final class JavaStepper implements Stepper {
   private final NetworkWeights w;
   private final int F, H, L, G;
-  private final float[][] wt; // [L][In_l * G*H]   Wt[i][k] = W[k][i]
-  private final float[][] rt; // [L][H * G*H]      Rt[j][k] = R[k][j]
+  private final TransposedWeights t; // WT[l] [In_l][G*H], RT[l] [H][G*H] (row arrays)
   private final float[][] bias; // [L][G*H]        Wb + Rb (for GRU's n block only Wb; Rb_n kept apart)
   private final float[] gates; // [G*H]
-  private final float[] rn; // [H] GRU: R_n h (+ Rb_n) for lbr=1, or R_n (r . h) for lbr=0
+  private final float[] rn; // [G*H], used at [2H, 3H): GRU R_n h (+ Rb_n) for lbr=1, or R_n (r . h) for lbr=0
   private final float[] rh; // [H] GRU: r . h
   private final float[] in; // [max(F, H)]
 
@@ -27,13 +26,9 @@ public final class JavaStepper implements Stepper {
     L = w.layers;
     G = w.cell.gates;
     int gh = G * H;
-    wt = new float[L][];
-    rt = new float[L][];
+    t = new TransposedWeights(w);
     bias = new float[L][gh];
     for (int l = 0; l < L; l++) {
-      int n = w.layerInput(l);
-      wt[l] = transpose(w.W[l], gh, n);
-      rt[l] = transpose(w.R[l], gh, H);
       for (int k = 0; k < gh; k++) bias[l][k] = w.Wb[l][k] + w.Rb[l][k];
       if (w.cell == CellType.GRU) {
         // n block: Rb_n goes inside the reset product (lbr=1) or beside it (lbr=0); keep Wb_n only.
@@ -41,15 +36,9 @@ public final class JavaStepper implements Stepper {
       }
     }
     gates = new float[gh];
-    rn = new float[H];
+    rn = new float[gh];
     rh = new float[H];
     in = new float[Math.max(F, H)];
-  }
-
-  private static float[] transpose(float[] m, int rows, int cols) {
-    float[] t = new float[rows * cols];
-    for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = m[r * cols + c];
-    return t;
   }
 
   @Override
@@ -79,38 +68,35 @@ public final class JavaStepper implements Stepper {
   /** One layer: h[off..off+H) (and c) updated in place from in[0..inSize). */
   private void layer(int l, int inSize, float[] h, int off, float[] c) {
     int gh = G * H;
-    float[] a = gates, wtl = wt[l], rtl = rt[l];
+    float[] a = gates;
+    float[][] wtl = t.WT[l], rtl = t.RT[l];
     System.arraycopy(bias[l], 0, a, 0, gh);
     // a += W x   as axpy over rows of Wt
-    for (int i = 0; i < inSize; i++) {
-      float xi = in[i];
-      int row = i * gh;
-      for (int k = 0; k < gh; k++) a[k] += xi * wtl[row + k];
-    }
+    Activations.gemvRows(a, 0, in, 0, 1, wtl, 0, inSize, gh);
     switch (w.cell) {
       case RNN -> {
         // H_t = tanh(W x + R H + Wb + Rb)
-        axpyRows(rtl, h, off, gh, 0, gh, a, 0);
+        axpyRows(rtl, h, off, 0, gh, a);
         for (int j = 0; j < H; j++) h[off + j] = tanh(a[j]);
       }
       case GRU -> {
         // z, r = sigmoid(W x + R H + Wb + Rb) over blocks 0 and 1
-        axpyRows(rtl, h, off, gh, 0, 2 * H, a, 0);
+        axpyRows(rtl, h, off, 0, 2 * H, a);
         for (int k = 0; k < 2 * H; k++) a[k] = sigmoid(a[k]);
         float[] rb = w.Rb[l];
         if (w.linearBeforeReset) {
           // n = tanh(W_n x + Wb_n + r . (R_n H + Rb_n))
-          for (int j = 0; j < H; j++) rn[j] = rb[2 * H + j];
-          axpyRows(rtl, h, off, gh, 2 * H, H, rn, 0);
-          for (int j = 0; j < H; j++) a[2 * H + j] += a[H + j] * rn[j];
+          for (int j = 0; j < H; j++) rn[2 * H + j] = rb[2 * H + j];
+          axpyRows(rtl, h, off, 2 * H, H, rn);
+          for (int j = 0; j < H; j++) a[2 * H + j] += a[H + j] * rn[2 * H + j];
         } else {
           // n = tanh(W_n x + Wb_n + R_n (r . H) + Rb_n)
           for (int j = 0; j < H; j++) {
             rh[j] = a[H + j] * h[off + j];
-            rn[j] = rb[2 * H + j];
+            rn[2 * H + j] = rb[2 * H + j];
           }
-          axpyRows(rtl, rh, 0, gh, 2 * H, H, rn, 0);
-          for (int j = 0; j < H; j++) a[2 * H + j] += rn[j];
+          axpyRows(rtl, rh, 0, 2 * H, H, rn);
+          for (int j = 0; j < H; j++) a[2 * H + j] += rn[2 * H + j];
         }
         // H_t = (1 - z) . n + z . H_{t-1}
         for (int j = 0; j < H; j++) {
@@ -120,7 +106,7 @@ public final class JavaStepper implements Stepper {
       }
       case LSTM -> {
         // i, o, f = sigmoid(.), g = tanh(.);  C_t = f . C + i . g;  H_t = o . tanh(C_t)
-        axpyRows(rtl, h, off, gh, 0, gh, a, 0);
+        axpyRows(rtl, h, off, 0, gh, a);
         for (int j = 0; j < H; j++) {
           float ig = sigmoid(a[j]), og = sigmoid(a[H + j]), fg = sigmoid(a[2 * H + j]), g = tanh(a[3 * H + j]);
           float cn = fg * c[off + j] + ig * g;
@@ -132,21 +118,18 @@ public final class JavaStepper implements Stepper {
   }
 
   /**
-   * out[outOff + k] += sum_j v[vOff + j] * Mt[j][col0 + k] for k in [0, n): rows of Mt have
-   * length rowLen (G*H); j over H.
+   * out[col0 + k] += sum_j v[vOff + j] * Mt[j][col0 + k] for k in [0, n), j over H (out and the
+   * rows share the offset, see {@link Activations#gemvRows}).
    */
-  private void axpyRows(float[] mt, float[] v, int vOff, int rowLen, int col0, int n, float[] out, int outOff) {
-    for (int j = 0; j < H; j++) {
-      float vj = v[vOff + j];
-      int row = j * rowLen + col0;
-      for (int k = 0; k < n; k++) out[outOff + k] += vj * mt[row + k];
-    }
+  private void axpyRows(float[][] mt, float[] v, int vOff, int col0, int n, float[] out) {
+    Activations.gemvRows(out, col0, v, vOff, 1, mt, 0, H, n);
   }
 
-  static float sigmoid(float v) {
-    return 1f / (1f + (float) Math.exp(-v));
+  private static float sigmoid(float v) {
+    return Activations.sigmoid(v);
   }
 
+  /** tanh via the exp intrinsic (see the class comment). */
   static float tanh(float v) {
     return 1f - 2f / ((float) Math.exp(2f * v) + 1f);
   }

@@ -79,6 +79,19 @@ public final class ParallelBackprop implements AutoCloseable {
     return workers[slice].drop;
   }
 
+  /**
+   * After {@link #forward}: the mean over H of gate block {@code block} (GRU 0 = update gate z;
+   * LSTM 2 = forget gate f) of the top layer at step t of sequence b.
+   */
+  public float topGateMean(WindowBatch batch, int block, int t, int b) {
+    int n = slices(batch.B);
+    for (int s = 0; s < n; s++) {
+      int b0 = sliceStart(s, batch.B), b1 = sliceStart(s + 1, batch.B);
+      if (b >= b0 && b < b1) return workers[s].gateMean(w.layers - 1, block, t, b - b0, b1 - b0);
+    }
+    throw new IllegalArgumentException("sequence " + b + " not in the batch of " + batch.B);
+  }
+
   int slices(int B) {
     return Math.min(workers.length, B);
   }
@@ -143,8 +156,8 @@ public final class ParallelBackprop implements AutoCloseable {
       BackpropWorker wk = workers[s];
       for (int l = 0; l < w.layers; l++) {
         int In = w.layerInput(l);
-        addTransposed(wk.dWT[l], In, GH, grad.W[l]);
-        addTransposed(wk.dRT[l], H, GH, grad.R[l]);
+        addTransposed(wk.dWT[l], grad.W[l]);
+        addTransposed(wk.dRT[l], grad.R[l]);
         add(wk.dWb[l], grad.Wb[l]);
         add(wk.dRb[l], grad.Rb[l]);
       }
@@ -159,9 +172,13 @@ public final class ParallelBackprop implements AutoCloseable {
     for (int i = 0; i < src.length; i++) dst[i] += src[i];
   }
 
-  /** dst [cols, rows] += src [rows, cols]^T. */
-  private static void addTransposed(float[] src, int rows, int cols, float[] dst) {
-    for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) dst[c * rows + r] += src[r * cols + c];
+  /** dst [cols, rows] (flat) += src [rows][cols]^T. */
+  private static void addTransposed(float[][] src, float[] dst) {
+    int rows = src.length;
+    for (int r = 0; r < rows; r++) {
+      float[] row = src[r];
+      for (int c = 0; c < row.length; c++) dst[c * rows + r] += row[c];
+    }
   }
 
   @Override

@@ -31,6 +31,9 @@ public final class WindowBatch {
   /** Forward outputs: score [T, B] (risk head) and pred [T, B, F] (forecast head). */
   public final float[] score;
 
+  /** The risk head's logit [T, B] (score = sigmoid(logit)), kept for calibration. */
+  public final float[] logit;
+
   public final float[] pred;
 
   public WindowBatch(int inputSize, int layers, int hidden, int maxT, int maxB) {
@@ -51,6 +54,7 @@ public final class WindowBatch {
     h1 = new float[layers * maxB * hidden];
     c1 = new float[layers * maxB * hidden];
     score = new float[maxT * maxB];
+    logit = new float[maxT * maxB];
     pred = new float[maxT * maxB * inputSize];
   }
 

@@ -57,7 +57,9 @@ public final class OnnxExporter {
     try {
       Path parent = out.toAbsolutePath().getParent();
       if (parent != null) Files.createDirectories(parent);
-      Path tmp = Files.createTempFile(parent, out.getFileName().toString(), ".tmp");
+      // A sibling temp file (default permissions, unlike createTempFile's 0600), moved atomically so a
+      // model watcher never sees half a file.
+      Path tmp = out.resolveSibling(out.getFileName() + ".tmp-" + ProcessHandle.current().pid());
       Files.write(tmp, bytes);
       Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

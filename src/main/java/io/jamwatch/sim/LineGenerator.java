@@ -42,6 +42,8 @@ final class LineGenerator {
   private static final long STUCK_MIN_MS = 5 * 60_000, STUCK_MAX_MS = 20 * 60_000;
   private static final long RESTART_GUARD_MS = 1_000;
   private static final long DUPLICATE_MAX_DELAY_MS = 2_000;
+  /** A photo-eye's gap timer saturates: after a stop or a lull the gap reads this, not minutes. */
+  static final double GAP_TIMER_MAX_MS = 10_000;
   private static final String[] STUCK_CANDIDATES = {
       Readings.VIBRATION_RMS, Readings.MOTOR_CURRENT_A, Readings.LATERAL_OFFSET_MM, Readings.BELT_SPEED};
 
@@ -92,6 +94,8 @@ final class LineGenerator {
   private final ArrayDeque<Stop> stops = new ArrayDeque<>();
   private final List<JamTruthBuilder> truthSink;
   private long seq;
+  private long peek;
+  private boolean peekValid;
 
   private long now;
   private long downtime;
@@ -175,6 +179,15 @@ final class LineGenerator {
 
   /** True time of the next event this line will deliver, or {@code Long.MAX_VALUE} if none before the end. */
   long peekTime() {
+    // Cached: the merging queue compares lines many times between two polls.
+    if (!peekValid) {
+      peek = computePeekTime();
+      peekValid = true;
+    }
+    return peek;
+  }
+
+  private long computePeekTime() {
     while (true) {
       Out head = out.peek();
       long next = nextActionTime();
@@ -191,6 +204,7 @@ final class LineGenerator {
 
   /** Removes and returns the next event; call only after {@link #peekTime()} returned a time. */
   Out poll() {
+    peekValid = false;
     return out.poll();
   }
 
@@ -491,7 +505,7 @@ final class LineGenerator {
         + 4 * rng.nextGaussian();
     dwell = Math.max(20, dwell);
     double gap = s.prevArrival == Long.MIN_VALUE ? cfg.meanArrivalGapMs() : (t - s.prevArrival) - s.prevDwell;
-    gap = Math.max(0, gap * (1 - 0.85 * c) + 5 * rng.nextGaussian());
+    gap = Math.max(0, Math.min(GAP_TIMER_MAX_MS, gap * (1 - 0.85 * c) + 5 * rng.nextGaussian()));
     double offset = 6 * rng.nextGaussian() + wob * (25 * rng.nextGaussian() + 20 * Math.sin(2 * Math.PI * op / 3000.0))
         + 12 * d;
     double pNoRead = cfg.noReadProbability() + Math.min(0.3, 0.2 * Math.pow(Math.abs(offset) / 60, 2));
@@ -553,14 +567,9 @@ final class LineGenerator {
 
   private void enqueue(long t, int j, EventType type, Map<String, Float> readings, boolean faultable, Mechanism m) {
     Scanner s = scanners[j];
-    ScannerEvent e = ScannerEvent.newBuilder()
-        .setDeviceId(s.deviceId)
-        .setLineId(lineId)
-        .setEventTime(Instant.ofEpochMilli(t + s.skewMs))
-        .setType(type)
-        .setReadings(readings)
-        .setEventId(s.deviceId + "-" + (++s.seq))
-        .build();
+    // The all-fields constructor: the builder re-validates and looks up defaults on every event.
+    ScannerEvent e = new ScannerEvent(s.deviceId, lineId, Instant.ofEpochMilli(t + s.skewMs), type, readings,
+        s.deviceId + "-" + (++s.seq));
     emitted(j, t);
     boolean late = faultable && rng.nextDouble() < cfg.outOfOrderProbability();
     long emit = late ? t + 1 + rng.nextLong(cfg.outOfOrderMaxDelayMs()) : t;
@@ -627,12 +636,12 @@ final class LineGenerator {
     return (op - s.wearStart) / (double) (s.wearJam - s.wearStart);
   }
 
-  /** 0..1 wobble intensity: a half-sine envelope over the episode. */
+  /** 0..1 wobble intensity: sets in and dies out over the first and last ~10% of the episode. */
   private static double wobble(Scanner s, long op) {
     if (s.wobStart == NEVER || op < s.wobStart || op >= s.wobEnd) {
       return 0;
     }
-    return Math.sin(Math.PI * (op - s.wobStart) / (double) (s.wobEnd - s.wobStart));
+    return Math.min(1, 3 * Math.sin(Math.PI * (op - s.wobStart) / (double) (s.wobEnd - s.wobStart)));
   }
 
   /** 0..1 mild drift: before a wobble jam, or a benign one (same shape, no jam). */

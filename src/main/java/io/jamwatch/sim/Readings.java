@@ -11,7 +11,10 @@ public final class Readings {
 
   /** Belt speed at the scanner, m/s (0 while the line is stopped). */
   public static final String BELT_SPEED = "belt_speed";
-  /** Time between the previous package's trailing edge and this package's leading edge, ms. */
+  /**
+   * Time between the previous package's trailing edge and this package's leading edge, ms; the
+   * gap timer saturates at 10 000 ms (after a stop or a lull).
+   */
   public static final String GAP_MS = "gap_ms";
   /** How long the package blocked the photo-eye, ms (length / speed, longer when it slips). */
   public static final String DWELL_MS = "dwell_ms";

@@ -128,11 +128,11 @@ public record SimConfig(
     return new SimConfig(
         2, 8, 8.0, 42L, DEFAULT_START_MILLIS,
         6.0, 1.5, 2000, 450, 400, 10_000, 60, 240,
-        0.07, 15, 45,
+        0.08, 15, 45,
         0.12, 0.7, 2, 6,
         0.06,
-        1.2, 0.5,
-        0.05,
+        1.5, 0.5,
+        0.04,
         0.008, 0.01, 0.001, 0.03, 30, 0.05, 0.002, 0.002, 5_000);
   }
 
@@ -156,6 +156,30 @@ public record SimConfig(
         surgeJamProbability, suddenPerDeviceHour, noReadProbability, missingReadingProbability,
         spikeProbability, stuckPerDeviceHour, clockSkewSdMs, largeSkewProbability, duplicateProbability,
         outOfOrderProbability, outOfOrderMaxDelayMs);
+  }
+
+  /**
+   * The same config with other jam rates (0 switches a mechanism off): wear, wobble episodes per
+   * scanner-hour, surges per line-hour, sudden jams per scanner-hour.
+   */
+  public SimConfig withJamRates(double wear, double wobble, double surges, double sudden) {
+    return new SimConfig(lines, scannersPerLine, hours, seed, startMillis, scannerSpacingM, beltSpeedMps,
+        meanArrivalGapMs, minHeadwayMs, meanPackageLengthMm, heartbeatIntervalMs, jamStopMinS, jamStopMaxS,
+        wear, wearMinMinutes, wearMaxMinutes, wobble, wobbleJamProbability,
+        wobbleQuietMinMinutes, wobbleQuietMaxMinutes, benignDriftPerDeviceHour, surges,
+        surgeJamProbability, sudden, noReadProbability, missingReadingProbability,
+        spikeProbability, stuckPerDeviceHour, clockSkewSdMs, largeSkewProbability, duplicateProbability,
+        outOfOrderProbability, outOfOrderMaxDelayMs);
+  }
+
+  /** The same physics with every sensor and delivery fault switched off (clean logs, tests). */
+  public SimConfig withoutFaults() {
+    return new SimConfig(lines, scannersPerLine, hours, seed, startMillis, scannerSpacingM, beltSpeedMps,
+        meanArrivalGapMs, minHeadwayMs, meanPackageLengthMm, heartbeatIntervalMs, jamStopMinS, jamStopMaxS,
+        wearPerDeviceHour, wearMinMinutes, wearMaxMinutes, wobblePerDeviceHour, wobbleJamProbability,
+        wobbleQuietMinMinutes, wobbleQuietMaxMinutes, benignDriftPerDeviceHour, surgesPerLineHour,
+        surgeJamProbability, suddenPerDeviceHour, noReadProbability, 0, 0, 0, 0, 0, 0, 0,
+        outOfOrderMaxDelayMs);
   }
 
   /** Event time at which the simulation ends ({@code Long.MAX_VALUE} for an endless feed). */

@@ -44,7 +44,7 @@ public final class SimulationChart {
           new String[] {Readings.MOTOR_CURRENT_A, Readings.VIBRATION_RMS}, new double[] {1, 1}));
       charts.add(chart(p, "offset / gap / dwell",
           new String[] {Readings.LATERAL_OFFSET_MM, Readings.GAP_MS, Readings.DWELL_MS},
-          new double[] {1, 0.01, 0.01}));
+          new double[] {1, 0.01, 0.1}));
     }
     if (charts.isEmpty()) {
       XYChart empty = new XYChartBuilder().width(900).height(300).title("no jam in this log").build();
@@ -111,7 +111,7 @@ public final class SimulationChart {
     XYChart c = new XYChartBuilder().width(900).height(300).title(title)
         .xAxisTitle("minutes relative to the jam").build();
     c.getStyler().setMarkerSize(2);
-    double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+    List<Double> all = new ArrayList<>();
     for (int i = 0; i < readings.length; i++) {
       List<double[]> pts = p.points.get(readings[i]);
       if (pts == null || pts.isEmpty()) {
@@ -122,16 +122,23 @@ public final class SimulationChart {
       for (int k = 0; k < x.length; k++) {
         x[k] = pts.get(k)[0];
         y[k] = pts.get(k)[1] * scales[i];
-        lo = Math.min(lo, y[k]);
-        hi = Math.max(hi, y[k]);
+        all.add(y[k]);
       }
       String name = scales[i] == 1 ? readings[i] : readings[i] + " x" + scales[i];
       XYSeries s = c.addSeries(name, x, y);
       s.setMarker(SeriesMarkers.NONE);
     }
-    if (lo > hi) {
-      lo = 0;
-      hi = 1;
+    // Axis from the 0.5th to the 99.5th percentile: a few sensor spikes must not flatten the picture.
+    double lo = 0, hi = 1;
+    if (!all.isEmpty()) {
+      all.sort(null);
+      lo = all.get((int) (0.005 * (all.size() - 1)));
+      hi = all.get((int) Math.ceil(0.995 * (all.size() - 1)));
+      double pad = Math.max(1e-3, 0.1 * (hi - lo));
+      lo -= pad;
+      hi += pad;
+      c.getStyler().setYAxisMin(lo);
+      c.getStyler().setYAxisMax(hi);
     }
     marker(c, "jam", 0, lo, hi, Color.RED);
     if (j.precursorStart() != -1) {

@@ -31,6 +31,9 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
     if (exception instanceof RejectedEventException r) {
       reason = r.reason();
       message = r.getMessage();
+      LOG.warn(
+          "dead-lettering {}-{}@{}: {} {}",
+          context.topic(), context.partition(), context.offset(), reason, message);
     } else {
       reason = RejectReason.PROCESSING_ERROR;
       message = exception.toString();

@@ -26,12 +26,12 @@ public final class DeviceStateMapper {
    * model's sizes.
    */
   public boolean toMemory(DeviceState s, DeviceMemory m) {
-    if (!(read(s.getH(), m.h()) && read(s.getC(), m.c()) && read(s.getPred(), m.pred())
-        && read(s.getSurpriseWindow(), m.surpriseWindow()))) {
+    if (!(read(s.getH(), m.h) && read(s.getC(), m.c) && read(s.getPred(), m.pred)
+        && read(s.getSurpriseWindow(), m.surprise))) {
       return false;
     }
-    m.setLastEventTime(s.getLastEventTime().toEpochMilli());
-    m.setEventCount(s.getEventCount());
+    m.lastEventTime = s.getLastEventTime().toEpochMilli();
+    m.eventCount = s.getEventCount();
     return true;
   }
 
@@ -57,13 +57,13 @@ public final class DeviceStateMapper {
         .setVersion(VERSION)
         .setModelId(modelId)
         .setLineId(lineId)
-        .setH(write(m.h()))
-        .setC(write(m.c()))
-        .setPred(write(m.pred()))
-        .setSurpriseWindow(write(m.surpriseWindow()))
-        .setLastEventTime(java.time.Instant.ofEpochMilli(m.lastEventTime()))
+        .setH(write(m.h))
+        .setC(write(m.c))
+        .setPred(write(m.pred))
+        .setSurpriseWindow(write(m.surprise))
+        .setLastEventTime(java.time.Instant.ofEpochMilli(m.lastEventTime))
         .setLastSeenWallClock(wallClock)
-        .setEventCount(m.eventCount())
+        .setEventCount(m.eventCount)
         .setLastScore(lastScore)
         .setAlertOpen(a.open)
         .setAlertRaisedAt(a.raisedAt)

@@ -15,7 +15,7 @@ import org.apache.kafka.common.test.TestKitNodes;
  * A one-node KRaft Kafka (combined broker + controller) inside this JVM, from Kafka's own jars, on
  * loopback: what the demo and the integration tests run against when no broker or Docker is at
  * hand. Replication factor and min ISR 1 for the offsets and transaction topics, so that
- * exactly_once_v2 works on a single node.
+ * exactly_once_v2 works on a single node. No time-based retention (see {@link #start()}).
  */
 public final class EmbeddedBroker implements AutoCloseable {
   private final KafkaClusterTestKit cluster;
@@ -40,6 +40,9 @@ public final class EmbeddedBroker implements AutoCloseable {
               .setConfigProp("transaction.state.log.num.partitions", "4")
               .setConfigProp("group.initial.rebalance.delay.ms", "0")
               .setConfigProp("auto.create.topics.enable", "false")
+              // Replayed logs keep their event times as record timestamps: time-based retention
+              // would delete a months-old log (and its scores) as soon as it is written.
+              .setConfigProp("log.retention.ms", "-1")
               .build();
       c.format();
       c.startup();
@@ -67,7 +70,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
       List<NewTopic> topics = new ArrayList<>();
       for (String n : names) {
-        topics.add(new NewTopic(n, partitions, (short) 1));
+        topics.add(new NewTopic(n, partitions, (short) 1).configs(Map.of("retention.ms", "-1")));
       }
       for (var f : admin.createTopics(topics).values().values()) {
         try {

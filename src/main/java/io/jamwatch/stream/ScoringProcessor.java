@@ -143,7 +143,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
             .setModelId(m.modelId())
             .setScore(score)
             .setWarming(warming)
-            .setEventCount(memory.eventCount())
+            .setEventCount(memory.eventCount)
             .build();
     context.forward(new Record<>(device, out, t), JamwatchTopology.SCORES_SINK);
     if (tr != AlertPolicy.Transition.NONE) {

@@ -45,6 +45,22 @@ class JavaStepperTest {
 
   @ParameterizedTest
   @MethodSource("nets")
+  void stepAllocatesNothing(CellType cell, boolean lbr, int layers) {
+    NetworkWeights w = NetworkWeights.random(cell, 8, 16, layers, lbr, true, true, new SplittableRandom(2));
+    JavaStepper s = new JavaStepper(w);
+    float[] x = new float[8], h = new float[layers * 16], c = new float[layers * 16], pred = new float[8];
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    for (int i = 0; i < 20_000; i++) s.step(x, h, c, pred); // JIT warm-up
+    long tid = Thread.currentThread().getId();
+    long before = mx.getThreadAllocatedBytes(tid);
+    for (int i = 0; i < 10_000; i++) s.step(x, h, c, pred);
+    long allocated = mx.getThreadAllocatedBytes(tid) - before;
+    assertEquals(0, allocated / 10_000, "bytes allocated per step: " + allocated / 10_000.0);
+  }
+
+  @ParameterizedTest
+  @MethodSource("nets")
   void withoutForecastHeadLeavesPredUntouchedAndWithoutRiskReturnsNaN(CellType cell, boolean lbr, int layers) {
     NetworkWeights w = NetworkWeights.random(cell, 4, 8, layers, lbr, false, true, new SplittableRandom(1));
     float[] pred = new float[4];

@@ -47,7 +47,10 @@ final class TestBroker implements AutoCloseable {
 
   void createTopics(List<String> names, int partitions) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-      admin.createTopics(names.stream().map(n -> new NewTopic(n, partitions, (short) 1)).toList()).all().get();
+      // record timestamps are event times months in the past: no time-based retention
+      admin.createTopics(names.stream()
+          .map(n -> new NewTopic(n, partitions, (short) 1).configs(Map.of("retention.ms", "-1")))
+          .toList()).all().get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

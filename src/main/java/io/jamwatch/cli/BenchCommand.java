@@ -1,0 +1,273 @@
+package io.jamwatch.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.eval.bench.BenchDetectors;
+import io.jamwatch.eval.bench.NabBench;
+import io.jamwatch.eval.bench.SeriesDetector;
+import io.jamwatch.eval.bench.SkabBench;
+import io.jamwatch.eval.bench.SkabLeaderboard;
+import io.jamwatch.eval.nab.NabCorpus;
+import io.jamwatch.eval.nab.NabProfile;
+import io.jamwatch.eval.nab.NabResultsWriter;
+import io.jamwatch.eval.nab.NabScorer;
+import io.jamwatch.eval.skab.SkabCorpus;
+import io.jamwatch.eval.skab.SkabScorer;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code jamwatch bench skab|nab}: the public benchmarks, each under its published protocol. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Public benchmarks (SKAB, NAB), each scored with its own published protocol.",
+    subcommands = {BenchCommand.Skab.class, BenchCommand.Nab.class})
+public final class BenchCommand implements Runnable {
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Command(
+      name = "skab",
+      mixinStandardHelpOptions = true,
+      description = "SKAB: per-file fit on the first 400 rows, one alarm per test row; F1/FAR/MAR and changepoint scores.")
+  static final class Skab implements Callable<Integer> {
+    @Option(names = "--data", defaultValue = "../shared/eval/skab", description = "SKAB corpus folder (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--limit", defaultValue = "0", description = "Only the first N labelled files (0 = all).")
+    int limit;
+
+    @Option(names = "--detector", defaultValue = "gru", description = "gru | lstm | rnn (forecast-head model) | ewma (baseline). Default: ${DEFAULT-VALUE}.")
+    String detector;
+
+    @Option(names = "--quantile", defaultValue = "0.99", description = "Alarm threshold = this quantile of calibration-row scores (default: ${DEFAULT-VALUE}).")
+    double quantile;
+
+    @Option(names = "--calibration-rows", defaultValue = "100", description = "Last training rows kept out of the fit to set the threshold (default: ${DEFAULT-VALUE}).")
+    int calibrationRows;
+
+    @Option(names = "--hold", defaultValue = "0", description = "Alarm hold in rows (0 = none, the primary setting; 30 is reported too).")
+    int hold;
+
+    @Option(names = "--long-window", defaultValue = "0", description = "Forecast models: 0 = surprise judged against its training-row distribution; N > 0 = against an adaptive long window of N events (default: ${DEFAULT-VALUE}).")
+    int longWindow;
+
+    @Option(names = "--pretrain-anomaly-free", description = "Second, non-leaderboard setting: also fit on anomaly-free.csv.")
+    boolean pretrain;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Training seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", defaultValue = "runs/bench-skab", description = "Output folder for summary.json (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      long start = System.nanoTime();
+      SkabCorpus corpus = SkabCorpus.read(data);
+      SeriesDetector det = BenchDetectors.create(detector, seed, longWindow);
+      SkabBench.Settings s = new SkabBench.Settings(400, calibrationRows, quantile, hold, SkabScorer.WINDOW_MILLIS);
+      List<List<ScannerEvent>> pre = new ArrayList<>();
+      if (pretrain) {
+        if (corpus.normalOnly().isEmpty()) {
+          throw new IllegalArgumentException("--pretrain-anomaly-free: no unlabelled file in " + data);
+        }
+        for (SkabCorpus.SkabFile f : corpus.normalOnly()) {
+          pre.add(SkabBench.events(f));
+        }
+      }
+      int n = limit > 0 ? Math.min(limit, corpus.labelled().size()) : corpus.labelled().size();
+      ProgressBar bar = new ProgressBar("skab " + det.name());
+      int[] done = {0};
+      List<SkabBench.FileRun> runs =
+          SkabBench.run(corpus, det, s, limit, pre, f -> bar.update((double) ++done[0] / n, done[0] + "/" + n + " " + f));
+      bar.finish(n + " files");
+      double secs = (System.nanoTime() - start) / 1e9;
+
+      PrintStream o = System.out;
+      String setting = pretrain ? "NON-LEADERBOARD setting: pre-trained on anomaly-free.csv" : "leaderboard protocol";
+      o.printf("SKAB, %s: %d labelled files of %s (the leaderboard uses 34; compare as a trend only)%n", setting, runs.size(), data);
+      o.printf("detector: %s; threshold = q%.3f of scores on training rows %d..399 (fit on rows 0..%d)%n",
+          det.describe(), quantile, 400 - calibrationRows, 399 - calibrationRows);
+      ObjectNode root = JSON.createObjectNode();
+      root.put("benchmark", "SKAB");
+      root.put("setting", setting);
+      root.put("detector", det.name());
+      root.put("detectorDescription", det.describe());
+      root.put("files", runs.size());
+      root.put("quantile", quantile);
+      root.put("calibrationRows", calibrationRows);
+      root.put("seconds", secs);
+      ArrayNode rows = root.putArray("results");
+      o.printf("%-38s %6s %7s %7s | %8s %8s %8s %6s %5s%n", "", "F1", "FAR%", "MAR%", "NAB std", "LowFP", "LowFN", "missed", "FPs");
+      List<Integer> holds = hold == 30 ? List.of(30) : List.of(hold, 30);
+      for (int h : holds) {
+        row(o, rows, "jamwatch " + det.name() + " (hold " + h + ")", SkabBench.withHold(runs, h), h);
+      }
+      row(o, rows, "all-ones baseline", SkabBench.allOnes(runs), 0);
+      row(o, rows, "anomaly labels as alarms (oracle)", SkabBench.oracle(runs), 0);
+      o.println("-- published leaderboard, outlier problem (34 files) --");
+      for (SkabLeaderboard.Outlier l : SkabLeaderboard.OUTLIER) {
+        o.printf("%-38s %6.2f %7.2f %7.2f%n", l.algorithm(), l.f1(), l.far(), l.mar());
+      }
+      o.println("-- published leaderboard, changepoint problem (34 files, 127 windows) --");
+      for (SkabLeaderboard.Changepoint c : SkabLeaderboard.CHANGEPOINT) {
+        o.printf("%-38s %6s %7s %7s | %8.2f %8.2f %8.2f %6s %5s%n", c.algorithm(), "", "", "", c.standard(),
+            c.lowFp(), c.lowFn(), c.missed() < 0 ? "-" : c.missed(), c.fps() < 0 ? "-" : c.fps());
+      }
+      ArrayNode files = root.putArray("perFile");
+      for (SkabBench.FileRun r : runs) {
+        ObjectNode f = files.addObject();
+        f.put("file", r.file());
+        f.put("threshold", r.threshold());
+        f.put("fitMillis", r.fitMillis());
+        f.put("scoreMillis", r.scoreMillis());
+        SkabScorer.Binary b = SkabScorer.binary(List.of(r.test()));
+        f.put("tp", b.tp()).put("fp", b.fp()).put("fn", b.fn()).put("tn", b.tn());
+      }
+      Files.createDirectories(out);
+      JSON.writeValue(out.resolve("summary.json").toFile(), root);
+      o.printf("time: %.1f s; summary: %s%n", secs, out.resolve("summary.json"));
+      return 0;
+    }
+
+    private static void row(PrintStream o, ArrayNode rows, String name, List<SkabScorer.FileAlarms> alarms, int h) {
+      SkabScorer.Binary b = SkabScorer.binary(alarms);
+      SkabScorer.Changepoints c = SkabScorer.changepoints(alarms, SkabScorer.WINDOW_MILLIS, SkabScorer.Profile.defaults());
+      o.printf("%-38s %6.2f %7.2f %7.2f | %8.2f %8.2f %8.2f %6d %5d%n", name,
+          SkabScorer.round2(b.f1()), SkabScorer.round2(b.farPercent()), SkabScorer.round2(b.marPercent()),
+          SkabScorer.round2(c.normalised(0)), SkabScorer.round2(c.normalised(1)), SkabScorer.round2(c.normalised(2)),
+          c.missed(), c.falsePositives());
+      ObjectNode r = rows.addObject();
+      r.put("name", name);
+      r.put("hold", h);
+      r.put("f1", b.f1()).put("farPercent", b.farPercent()).put("marPercent", b.marPercent());
+      r.put("tp", b.tp()).put("fp", b.fp()).put("fn", b.fn()).put("tn", b.tn());
+      r.put("nabStandard", c.normalised(0)).put("nabLowFP", c.normalised(1)).put("nabLowFN", c.normalised(2));
+      r.put("changepointWindows", c.windows()).put("missedCPs", c.missed()).put("FPs", c.falsePositives());
+      r.put("meanDelaySeconds", c.meanDelaySeconds());
+    }
+  }
+
+  @Command(
+      name = "nab",
+      mixinStandardHelpOptions = true,
+      description = "NAB: causal score per row, fit on probationary rows, NAB's sweep, scoring and normalisation.")
+  static final class Nab implements Callable<Integer> {
+    @Option(names = "--data", defaultValue = "../shared/eval/nab", description = "NAB corpus folder (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--limit", defaultValue = "0", description = "Only the first N files (0 = all).")
+    int limit;
+
+    @Option(names = "--detector", defaultValue = "gru", description = "gru | lstm | rnn (forecast-head model) | ewma (baseline). Default: ${DEFAULT-VALUE}.")
+    String detector;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Training seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--long-window", defaultValue = "750", description = "Forecast models: 0 = surprise judged against its training-row distribution; N > 0 = against an adaptive long window of N events (default: ${DEFAULT-VALUE}).")
+    int longWindow;
+
+    @Option(names = "--out", defaultValue = "runs/bench-nab", description = "Output folder: summary.json and results/<detector>/... in NAB's format (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      long start = System.nanoTime();
+      NabCorpus corpus = NabCorpus.read(data);
+      SeriesDetector det = BenchDetectors.create(detector, seed, longWindow);
+      int n = limit > 0 ? Math.min(limit, corpus.series().size()) : corpus.series().size();
+      ProgressBar bar = new ProgressBar("nab " + det.name());
+      int[] done = {0};
+      List<NabBench.SeriesRun> runs =
+          NabBench.run(corpus, det, limit, f -> bar.update((double) ++done[0] / n, done[0] + "/" + n + " " + f));
+      bar.finish(n + " files");
+      Path cfg = data.resolve("config/profiles.json");
+      List<NabProfile> profiles = Files.isRegularFile(cfg) ? NabProfile.read(cfg) : NabProfile.defaults();
+      List<NabScorer.ProfileResult> results = NabBench.score(runs, profiles);
+      String detName = "jamwatch-" + det.name();
+      for (NabBench.SeriesRun r : runs) {
+        NabResultsWriter.write(out.resolve("results"), detName, r.series(), r.scores());
+      }
+      double secs = (System.nanoTime() - start) / 1e9;
+      int windows = runs.stream().mapToInt(r -> r.series().windows().size()).sum();
+
+      PrintStream o = System.out;
+      o.printf("NAB: %d files, %d windows of %s (the scoreboard uses 58 files / 116 windows; compare as a trend only)%n",
+          runs.size(), windows, data);
+      o.printf("detector: %s, fitted per file on its probationary rows%n", det.describe());
+      o.printf("%-28s %10s %10s %10s%n", "", "standard", "low FP", "low FN");
+      ObjectNode root = JSON.createObjectNode();
+      root.put("benchmark", "NAB");
+      root.put("detector", detName);
+      root.put("detectorDescription", det.describe());
+      root.put("files", runs.size());
+      root.put("windows", windows);
+      root.put("seconds", secs);
+      ArrayNode pr = root.putArray("profiles");
+      StringBuilder line = new StringBuilder(String.format("%-28s", detName));
+      for (NabScorer.ProfileResult r : results) {
+        line.append(String.format(" %10.2f", r.normalised()));
+        ObjectNode p = pr.addObject();
+        p.put("profile", r.profile().name());
+        p.put("threshold", r.best().threshold());
+        p.put("rawScore", r.best().score());
+        p.put("nullScore", r.nullScore());
+        p.put("perfectScore", r.perfectScore());
+        p.put("normalised", r.normalised());
+        p.put("tp", r.best().tp()).put("fp", r.best().fp()).put("fn", r.best().fn()).put("tn", r.best().tn());
+      }
+      o.println(line);
+      for (NabScorer.ProfileResult r : results) {
+        o.printf("  %-20s threshold %.6f raw %.3f null %.3f perfect %.1f%n", r.profile().name(),
+            r.best().threshold(), r.best().score(), r.nullScore(), r.perfectScore());
+      }
+      Path board = data.resolve("results/final_results.json");
+      if (Files.isRegularFile(board)) {
+        o.println("-- published scoreboard, results/final_results.json (58 files) --");
+        com.fasterxml.jackson.databind.JsonNode b = JSON.readTree(board.toFile());
+        for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = b.fields(); it.hasNext(); ) {
+          Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e = it.next();
+          o.printf("%-28s %10.2f %10.2f %10.2f%n", e.getKey(), e.getValue().path("standard").asDouble(),
+              e.getValue().path("reward_low_FP_rate").asDouble(), e.getValue().path("reward_low_FN_rate").asDouble());
+        }
+      }
+      ArrayNode files = root.putArray("perFile");
+      NabProfile std = profiles.get(0);
+      double th = results.get(0).best().threshold();
+      for (NabBench.SeriesRun r : runs) {
+        ObjectNode f = files.addObject();
+        f.put("file", r.series().relPath());
+        f.put("rows", r.series().size());
+        f.put("windows", r.series().windows().size());
+        f.put("rawScore_" + std.name(), NabScorer.scoreAt(r.series(), r.scores(), std, th));
+        f.put("fitMillis", r.fitMillis());
+        f.put("scoreMillis", r.scoreMillis());
+      }
+      Files.createDirectories(out);
+      JSON.writeValue(out.resolve("summary.json").toFile(), root);
+      o.printf("time: %.1f s; NAB-format results: %s; summary: %s%n", secs, out.resolve("results").resolve(detName),
+          out.resolve("summary.json"));
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.jamwatch.cli;
+
+import io.jamwatch.avro.EventType;
+import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.features.FeatureEncoder;
+import io.jamwatch.features.FeatureSpec;
+import io.jamwatch.logs.Labeller;
+import io.jamwatch.logs.RecordedLogReader;
+import io.jamwatch.nn.DataSplit;
+import io.jamwatch.nn.TrainingData;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds {@link TrainingData} from a recorded log: events grouped by device (in the reader's
+ * event-time order), the feature spec fitted on the training part of the validation plan only
+ * (training devices before the time cut, so no validation statistics leak into the encoder), every
+ * event encoded with the one {@link FeatureEncoder}, labels cut by {@link Labeller} (in-jam and
+ * censored steps carry negative codes and are excluded from the loss).
+ */
+public final class RecordedTrainingData {
+
+  /**
+   * @param data encoded sequences
+   * @param fingerprint SHA-256 over the log's *.avro files (names and bytes, sorted by name)
+   * @param files the files read
+   * @param jamEvents JAM events in the log
+   * @param plan the validation plan the spec was fitted under
+   */
+  public record Loaded(TrainingData data, String fingerprint, List<Path> files, long jamEvents, DataSplit.Plan plan) {}
+
+  private RecordedTrainingData() {}
+
+  public static Loaded load(Path logDir, long horizonMillis, double validationFraction, long seed) {
+    List<Path> files = RecordedLogReader.avroFiles(logDir);
+    Map<String, List<ScannerEvent>> byDevice = new TreeMap<>();
+    long first = Long.MAX_VALUE, last = Long.MIN_VALUE, jams = 0;
+    try (RecordedLogReader.EventStream events = RecordedLogReader.open(logDir)) {
+      while (events.hasNext()) {
+        ScannerEvent e = events.next();
+        byDevice.computeIfAbsent(e.getDeviceId(), k -> new ArrayList<>()).add(e);
+        first = Math.min(first, e.getEventTime().toEpochMilli());
+        last = Math.max(last, e.getEventTime().toEpochMilli());
+        if (e.getType() == EventType.JAM) jams++;
+      }
+    }
+    if (byDevice.isEmpty())
+      throw new IllegalArgumentException("recorded log " + logDir + " holds no events; record or simulate a log first");
+    DataSplit.Plan plan = DataSplit.plan(byDevice.keySet(), first, last, validationFraction, seed);
+    FeatureSpec spec = FeatureSpec.fit(trainingEvents(byDevice, plan));
+    FeatureEncoder enc = new FeatureEncoder(spec);
+    int F = spec.size();
+    List<TrainingData.Sequence> seqs = new ArrayList<>();
+    for (Map.Entry<String, List<ScannerEvent>> d : byDevice.entrySet()) {
+      List<ScannerEvent> ev = d.getValue();
+      int n = ev.size();
+      float[] x = new float[n * F];
+      long[] time = new long[n];
+      float[] row = new float[F];
+      long prev = FeatureEncoder.NO_PREVIOUS;
+      for (int i = 0; i < n; i++) {
+        ScannerEvent e = ev.get(i);
+        enc.encode(e, prev, row);
+        System.arraycopy(row, 0, x, i * F, F);
+        time[i] = e.getEventTime().toEpochMilli();
+        prev = time[i];
+      }
+      byte[] labels = Labeller.label(ev, horizonMillis, last);
+      seqs.add(new TrainingData.Sequence(d.getKey(), x, time, labels));
+    }
+    return new Loaded(new TrainingData(spec, F, seqs), fingerprint(files), files, jams, plan);
+  }
+
+  /** The training part of the plan, device by device, each in time order (as FeatureSpec.fit expects). */
+  private static Iterator<ScannerEvent> trainingEvents(Map<String, List<ScannerEvent>> byDevice, DataSplit.Plan plan) {
+    List<ScannerEvent> train = new ArrayList<>();
+    for (Map.Entry<String, List<ScannerEvent>> d : byDevice.entrySet())
+      for (ScannerEvent e : d.getValue())
+        if (plan.isTraining(d.getKey(), e.getEventTime().toEpochMilli())) train.add(e);
+    if (train.isEmpty())
+      throw new IllegalArgumentException("no training events before the validation cut; record a longer log or more devices");
+    return train.iterator();
+  }
+
+  /** SHA-256 over each file's name and bytes, files sorted by name. */
+  public static String fingerprint(List<Path> files) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (Path f : files) {
+        md.update(f.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        md.update((byte) 0);
+        try (InputStream in = Files.newInputStream(f)) {
+          for (int r; (r = in.read(buf)) > 0; ) md.update(buf, 0, r);
+        }
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read recorded log files for the fingerprint", e);
+    }
+  }
+}

@@ -1,0 +1,339 @@
+package io.jamwatch.cli;
+
+import io.jamwatch.nn.CellType;
+import io.jamwatch.nn.GateProbe;
+import io.jamwatch.nn.Head;
+import io.jamwatch.nn.ProgressListener;
+import io.jamwatch.nn.EpochRecord;
+import io.jamwatch.nn.TrainConfig;
+import io.jamwatch.nn.TrainResult;
+import io.jamwatch.nn.Trainer;
+import io.jamwatch.nn.TrainingData;
+import io.jamwatch.onnx.ModelMetadata;
+import io.jamwatch.onnx.OnnxExporter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jamwatch train}: recorded logs -> model (.onnx) + model card (.json, .md) + learning curve
+ * (.png); or, with {@code --compare}, the same run for several cells side by side.
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = "Trains a recurrent jam-risk (or forecast) model from recorded logs and exports it as ONNX,"
+        + " with a model card and a learning-curve picture. With --compare: one model per cell on the same"
+        + " data, seed and budget, plus a comparison table and pictures.")
+public final class TrainCommand implements Callable<Integer> {
+
+  @Option(names = "--logs", required = true, description = "Folder of the recorded log (*.avro).")
+  Path logs;
+
+  @Option(names = "--out", required = true,
+      description = "Model file to write (e.g. models/NAME.onnx); with --compare, a folder for the report.")
+  Path out;
+
+  @Option(names = "--cell", defaultValue = "gru", description = "gru, lstm or rnn. Default: ${DEFAULT-VALUE}.")
+  CellType cell;
+
+  @Option(names = "--hidden", defaultValue = "64", description = "Hidden size H. Default: ${DEFAULT-VALUE}.")
+  int hidden;
+
+  @Option(names = "--layers", defaultValue = "1", description = "Stacked layers, 1..4. Default: ${DEFAULT-VALUE}.")
+  int layers;
+
+  @Option(names = "--head", defaultValue = "risk", description = "risk or forecast. Default: ${DEFAULT-VALUE}.")
+  Head head;
+
+  @Option(names = "--horizon", defaultValue = "120s", converter = DurationMillis.class,
+      description = "Risk horizon: a jam within it makes an event positive (e.g. 120s, 2m, 1h). Default: ${DEFAULT-VALUE}.")
+  long horizonMillis;
+
+  @Option(names = "--epochs", defaultValue = "20", description = "Maximum epochs. Default: ${DEFAULT-VALUE}.")
+  int epochs;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of initialisation, split, shuffling, dropout. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--batch", defaultValue = "32", description = "Sequences per minibatch. Default: ${DEFAULT-VALUE}.")
+  int batch;
+
+  @Option(names = "--window", defaultValue = "64", description = "Truncated-BPTT window, events. Default: ${DEFAULT-VALUE}.")
+  int window;
+
+  @Option(names = "--chunk-windows", defaultValue = "8", description = "Windows per shuffled history chunk. Default: ${DEFAULT-VALUE}.")
+  int chunkWindows;
+
+  @Option(names = "--lr", defaultValue = "0.002", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
+  float lr;
+
+  @Option(names = "--clip", defaultValue = "1.0", description = "Global gradient-norm clip (0 = off). Default: ${DEFAULT-VALUE}.")
+  float clip;
+
+  @Option(names = "--dropout", defaultValue = "0.1", description = "Dropout between stacked layers. Default: ${DEFAULT-VALUE}.")
+  float dropout;
+
+  @Option(names = "--patience", defaultValue = "4", description = "Early stopping: epochs without validation gain. Default: ${DEFAULT-VALUE}.")
+  int patience;
+
+  @Option(names = "--validation", defaultValue = "0.2", description = "Share of devices and of the time span held out. Default: ${DEFAULT-VALUE}.")
+  double validation;
+
+  @Option(names = "--pos-weight", defaultValue = "0", description = "BCE weight of positives; 0 = negatives/positives (capped at 50). Default: ${DEFAULT-VALUE}.")
+  float posWeight;
+
+  @Option(names = "--false-alarms-per-hour", defaultValue = "0.5", description = "False alarms per device-hour the raise threshold is chosen for. Default: ${DEFAULT-VALUE}.")
+  double falseAlarms;
+
+  @Option(names = "--clear-fraction", defaultValue = "0.5", description = "Clear threshold = raise x this (hysteresis). Default: ${DEFAULT-VALUE}.")
+  double clearFraction;
+
+  @Option(names = "--lbr", defaultValue = "true", arity = "1", description = "GRU linear_before_reset (ONNX attribute). Default: ${DEFAULT-VALUE}.")
+  boolean lbr;
+
+  @Option(names = "--threads", defaultValue = "2", description = "Worker threads (results depend on it). Default: ${DEFAULT-VALUE}.")
+  int threads;
+
+  @Option(names = "--max-seconds", defaultValue = "0", description = "Wall-clock budget per model, 0 = none (a budget breaks bit-for-bit reproducibility). Default: ${DEFAULT-VALUE}.")
+  int maxSeconds;
+
+  @Option(names = "--compare", split = ",", description = "Cells to compare, e.g. rnn,gru,lstm (then --out is a folder).")
+  List<CellType> compare;
+
+  @Override
+  public Integer call() throws IOException {
+    try {
+      return compare == null || compare.isEmpty() ? trainOne() : compareCells();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println();
+      System.err.println("train: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  TrainConfig config(CellType c) {
+    return new TrainConfig(c, hidden, layers, lbr && c == CellType.GRU, head, horizonMillis, epochs, batch, window,
+        chunkWindows, lr, clip, dropout, patience, validation, posWeight, falseAlarms, clearFraction, maxSeconds,
+        seed, threads);
+  }
+
+  private RecordedTrainingData.Loaded load(TrainConfig cfg) {
+    System.err.println("train: reading " + logs + " ...");
+    RecordedTrainingData.Loaded data = RecordedTrainingData.load(logs, cfg.horizonMillis(), cfg.validationFraction(), cfg.seed());
+    if (cfg.head() == Head.RISK && data.jamEvents() == 0)
+      throw new IllegalArgumentException(
+          "the log in " + logs + " holds no JAM event, so a risk head has nothing to learn from;"
+              + " record (or simulate) a log with jams, or train a self-supervised model with --head forecast");
+    long[] counts = data.data().labelCounts();
+    System.err.printf(Locale.ROOT, "train: %,d events, %d devices, %d jams, %d features; labels %,d positive / %,d negative / %,d excluded%n",
+        data.data().events(), data.data().sequences().size(), data.jamEvents(), data.data().inputSize(), counts[0], counts[1], counts[2]);
+    return data;
+  }
+
+  private int trainOne() throws IOException {
+    TrainConfig cfg = config(cell);
+    if (!out.getFileName().toString().endsWith(".onnx"))
+      throw new IllegalArgumentException("--out must name a .onnx file, got " + out);
+    RecordedTrainingData.Loaded data = load(cfg);
+    BarListener bar = new BarListener(cell.name().toLowerCase(Locale.ROOT));
+    TrainResult r = Trainer.train(cfg, data.data(), bar);
+    bar.finish(r);
+    String id = export(r, data, out);
+    printSummary(System.out, r, id, out);
+    return 0;
+  }
+
+  private int compareCells() throws IOException {
+    Files.createDirectories(out);
+    RecordedTrainingData.Loaded data = load(config(compare.get(0)));
+    Map<String, TrainResult> results = new LinkedHashMap<>();
+    for (CellType c : compare) {
+      TrainConfig cfg = config(c);
+      String name = c.name().toLowerCase(Locale.ROOT);
+      BarListener bar = new BarListener(name);
+      TrainResult r = Trainer.train(cfg, data.data(), bar);
+      bar.finish(r);
+      Path model = out.resolve(name + ".onnx");
+      export(r, data, model);
+      results.put(name, r);
+    }
+    Path curves = out.resolve("compare-curves.png");
+    TrainingCharts.compareCurves(results, curves);
+    String table = compareTable(results);
+    Path gates = out.resolve("gate-activations.png");
+    int jams = gatePicture(results, data.data(), gates);
+    Files.writeString(out.resolve("compare.md"),
+        "# Cell comparison\n\nSame data (" + logs + ", SHA-256 " + data.fingerprint() + "), seed " + seed
+            + ", budget " + epochs + " epochs (patience " + patience + "), H=" + hidden + ", layers " + layers + ".\n\n"
+            + table + "\n![validation curves](" + curves.getFileName() + ")\n\n"
+            + (jams > 0 ? "Keep-gate means (GRU update gate z, LSTM forget gate f) around " + jams + " jams:\n\n![gates](" + gates.getFileName() + ")\n" : ""));
+    System.out.println(table);
+    System.out.println("wrote " + out.resolve("compare.md") + ", " + curves + (jams > 0 ? ", " + gates : ""));
+    return 0;
+  }
+
+  static String compareTable(Map<String, TrainResult> results) {
+    TrainResult any = results.values().iterator().next();
+    boolean risk = any.config().head() == Head.RISK;
+    StringBuilder s = new StringBuilder();
+    s.append(risk ? "| cell | PR-AUC | ROC-AUC | parameters | best epoch | epochs run | train s | jams caught | false alarms/device-h | alert share |\n|---|---|---|---|---|---|---|---|---|---|\n"
+        : "| cell | forecast MSE | surprise PR-AUC | parameters | best epoch | epochs run | train s |\n|---|---|---|---|---|---|---|\n");
+    for (Map.Entry<String, TrainResult> e : results.entrySet()) {
+      TrainResult r = e.getValue();
+      Map<String, Double> m = r.metrics();
+      if (risk)
+        s.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %d | %d | %d | %.1f | %d/%d | %.3f | %.3f |%n", e.getKey(), m.get("pr_auc"), m.get("roc_auc"),
+            r.weights().parameterCount(), r.bestEpoch(), r.curve().size(), r.trainSeconds(), r.thresholds().jamsCaught(), r.thresholds().jams(),
+            r.thresholds().falseAlarmsPerDeviceHour(), r.thresholds().alertShare()));
+      else
+        s.append(String.format(Locale.ROOT, "| %s | %.5f | %.4f | %d | %d | %d | %.1f |%n", e.getKey(), m.get("mse"), m.getOrDefault("surprise_pr_auc", Double.NaN),
+            r.weights().parameterCount(), r.bestEpoch(), r.curve().size(), r.trainSeconds()));
+    }
+    return s.toString();
+  }
+
+  /** Average keep-gate activation at offsets -OFFSET_BEFORE..+OFFSET_AFTER events around every JAM of the log. */
+  private int gatePicture(Map<String, TrainResult> results, TrainingData data, Path png) {
+    final int before = 240, after = 40;
+    int[] offsets = new int[before + after + 1];
+    for (int i = 0; i < offsets.length; i++) offsets[i] = i - before;
+    Map<String, double[]> means = new LinkedHashMap<>();
+    int jams = 0;
+    for (Map.Entry<String, TrainResult> e : results.entrySet()) {
+      if (GateProbe.keepGate(e.getValue().weights().cell) < 0) continue;
+      float[][] g = GateProbe.run(e.getValue().weights(), data.sequences(), window, batch, threads);
+      double[] sum = new double[offsets.length];
+      int[] cnt = new int[offsets.length];
+      jams = 0;
+      for (int q = 0; q < g.length; q++) {
+        byte[] y = data.sequences().get(q).labels();
+        for (int i = 1; i < y.length; i++) {
+          if (!(y[i] == -1 && y[i - 1] != -1)) continue; // the JAM that opens an in-jam run
+          jams++;
+          for (int k = 0; k < offsets.length; k++) {
+            int j = i + offsets[k];
+            if (j < 0 || j >= y.length) continue;
+            sum[k] += g[q][j];
+            cnt[k]++;
+          }
+        }
+      }
+      double[] mean = new double[offsets.length];
+      for (int k = 0; k < mean.length; k++) mean[k] = cnt[k] == 0 ? Double.NaN : sum[k] / cnt[k];
+      means.put(e.getKey() + (e.getValue().weights().cell == CellType.GRU ? " update gate z" : " forget gate f"), mean);
+    }
+    if (means.isEmpty() || jams == 0) return 0;
+    TrainingCharts.gateActivations(means, offsets, jams, png);
+    return jams;
+  }
+
+  private String export(TrainResult r, RecordedTrainingData.Loaded data, Path model) throws IOException {
+    Path parent = model.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    TrainConfig c = r.config();
+    Map<String, String> prov = new LinkedHashMap<>();
+    prov.put("trainer", "jamwatch train");
+    prov.put("config", c.toString());
+    prov.put("best_epoch", Integer.toString(r.bestEpoch()));
+    prov.put("logs_files", String.join(",", data.files().stream().map(p -> p.getFileName().toString()).toList()));
+    float raise = Math.min(1f, r.thresholds().raise());
+    float clear = Math.min(raise, r.thresholds().clear());
+    ModelMetadata meta =
+        ModelMetadata.describe(r.weights(), r.spec(), r.surpriseStats())
+            .withScoreHead(c.head() == Head.RISK ? ModelMetadata.Head.RISK : ModelMetadata.Head.FORECAST)
+            .withThresholds(raise, clear)
+            .withHorizonSeconds(c.horizonMillis() / 1000)
+            .withDataFingerprint(data.fingerprint())
+            .withValidationMetrics(r.metrics())
+            .withProvenance(prov);
+    String id = OnnxExporter.export(r.weights(), meta, model);
+    ModelCard.Files3 f = ModelCard.Files3.beside(model);
+    Map<String, Object> card = ModelCard.content(id, model, r, data, commandLine(c, model));
+    ModelCard.writeJson(card, f.json());
+    TrainingCharts.learningCurve(r, model.getFileName().toString(), f.png());
+    ModelCard.writeMarkdown(card, r, f.md(), f.png());
+    return id;
+  }
+
+  private String commandLine(TrainConfig c, Path model) {
+    return String.format(Locale.ROOT,
+        "jamwatch train --logs %s --cell %s --hidden %d --layers %d --head %s --horizon %ds --epochs %d --seed %d"
+            + " --batch %d --window %d --lr %s --dropout %s --threads %d%s --out %s",
+        logs, c.cell().name().toLowerCase(Locale.ROOT), c.hidden(), c.layers(), c.head().id(), c.horizonMillis() / 1000,
+        c.epochs(), c.seed(), c.batchSize(), c.window(), c.learningRate(), c.dropout(), c.threads(),
+        c.maxSeconds() > 0 ? " --max-seconds " + c.maxSeconds() : "", model);
+  }
+
+  private static void printSummary(PrintStream o, TrainResult r, String id, Path model) {
+    ModelCard.Files3 f = ModelCard.Files3.beside(model);
+    o.printf(Locale.ROOT, "trained %s H=%d L=%d %s head, %d parameters, best epoch %d of %d run, %.1f s%n",
+        r.config().cell(), r.config().hidden(), r.config().layers(), r.config().head().id(), r.weights().parameterCount(),
+        r.bestEpoch(), r.curve().size(), r.trainSeconds());
+    r.metrics().forEach((k, v) -> o.printf(Locale.ROOT, "  %-32s %s%n", k, ModelCard.fmt(v)));
+    o.printf(Locale.ROOT, "  thresholds raise %.4f clear %.4f (%.3f false alarms per device-hour on validation%s)%n",
+        r.thresholds().raise(), r.thresholds().clear(), r.thresholds().falseAlarmsPerDeviceHour(),
+        r.thresholds().targetMet() ? "" : ", target NOT met");
+    o.println("wrote " + model + " (model id " + id + "), " + f.json().getFileName() + ", " + f.md().getFileName() + ", " + f.png().getFileName());
+  }
+
+  /** Draws the bar: epoch, batch, running loss, last validation metric, ETA (upper bound: early stopping may end sooner). */
+  private static final class BarListener implements ProgressListener {
+      private final ProgressBar bar;
+      private String val = "";
+
+      BarListener(String name) {
+        bar = new ProgressBar("train " + name);
+      }
+
+      void finish(TrainResult r) {
+        bar.finish(String.format(Locale.ROOT, "%d epochs, best %d, %.1f s", r.curve().size(), r.bestEpoch(), r.trainSeconds()));
+      }
+
+      @Override
+      public void onBatch(int epoch, int epochs, int b, int batches, double loss) {
+        double f = ((epoch - 1) + (double) b / batches) / epochs;
+        double el = bar.elapsedSeconds();
+        double eta = f > 0 ? el / f - el : Double.NaN;
+        bar.update(f, String.format(Locale.ROOT, "epoch %d/%d batch %d/%d loss %.4f%s ETA %s", epoch, epochs, b, batches, loss, val, eta(eta)));
+      }
+
+      @Override
+      public void onEpoch(EpochRecord r, int epochs) {
+        val = String.format(Locale.ROOT, " val %.4f", r.validationMetric());
+      }
+  }
+
+  private static String eta(double s) {
+    if (!Double.isFinite(s)) return "?";
+    long t = Math.round(s);
+    return t >= 60 ? (t / 60) + "m" + (t % 60) + "s" : t + "s";
+  }
+
+  /** "120s", "2m", "1h", "500ms" or a plain number of seconds, to milliseconds. */
+  static final class DurationMillis implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String v) {
+      String s = v.trim().toLowerCase(Locale.ROOT);
+      try {
+        if (s.endsWith("ms")) return Long.parseLong(s.substring(0, s.length() - 2));
+        if (s.endsWith("s")) return Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 1000);
+        if (s.endsWith("m")) return Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 60_000);
+        if (s.endsWith("h")) return Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 3_600_000);
+        return Math.round(Double.parseDouble(s) * 1000);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("cannot read duration '" + v + "' (use e.g. 120s, 2m, 1h)");
+      }
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.jamwatch.eval;
+
+import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.onnx.ScoringModel;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A detector scored in a backtest: fed every accepted event of the log in order (all devices
+ * interleaved), keeping whatever per-device state it needs, returning a score where higher means
+ * "jam more likely soon".
+ */
+public interface EventDetector extends AutoCloseable {
+
+  String name();
+
+  /** One line saying what it is (for the report). */
+  String describe();
+
+  float score(ScannerEvent e);
+
+  @Override
+  default void close() {}
+
+  /** A jamwatch model through the stream's own stepping path ({@link OfflineScorer}). */
+  static EventDetector model(String name, ScoringModel model) {
+    OfflineScorer s = new OfflineScorer(model);
+    return new EventDetector() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String describe() {
+        return model.metadata().cell() + " H=" + model.metadata().hiddenSize() + "x" + model.metadata().layers()
+            + ", " + model.metadata().scoreHead().key() + " head, model " + model.modelId().substring(0, 12);
+      }
+
+      @Override
+      public float score(ScannerEvent e) {
+        OfflineScorer.Scored r = s.score(e);
+        return r.reject() == null ? r.score() : Float.NaN;
+      }
+
+      @Override
+      public void close() {
+        model.close();
+      }
+    };
+  }
+
+  /** Baseline: the EWMA z-score of each device's readings (max |z| over readings). */
+  static EventDetector ewma(double alpha, int warmup) {
+    Map<String, EwmaZScore> devices = new HashMap<>();
+    return new EventDetector() {
+      @Override
+      public String name() {
+        return "ewma-z";
+      }
+
+      @Override
+      public String describe() {
+        return "EWMA z-score baseline (alpha " + alpha + ", warm-up " + warmup + " values), max |z| over readings";
+      }
+
+      @Override
+      public float score(ScannerEvent e) {
+        return devices.computeIfAbsent(e.getDeviceId(), d -> new EwmaZScore(alpha, warmup)).score(e);
+      }
+    };
+  }
+
+  /**
+   * Baseline: one reading's value as the score ({@code sign} -1: low values alarm); an event without
+   * the reading carries the device's last value (0 before the first).
+   */
+  static EventDetector reading(String reading, int sign, String why) {
+    Map<String, Float> last = new HashMap<>();
+    return new EventDetector() {
+      @Override
+      public String name() {
+        return "reading:" + reading + (sign < 0 ? "(low)" : "");
+      }
+
+      @Override
+      public String describe() {
+        return "threshold on the single reading " + reading + (sign < 0 ? " (low values alarm)" : "") + "; " + why;
+      }
+
+      @Override
+      public float score(ScannerEvent e) {
+        Float v = e.getReadings().get(reading);
+        if (v != null && Float.isFinite(v)) {
+          last.put(e.getDeviceId(), sign * v);
+          return sign * v;
+        }
+        return last.getOrDefault(e.getDeviceId(), 0f);
+      }
+    };
+  }
+}

@@ -1,0 +1,143 @@
+package io.jamwatch.eval.bench;
+
+import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.features.FeatureEncoder;
+import io.jamwatch.features.FeatureSpec;
+import io.jamwatch.nn.CellType;
+import io.jamwatch.nn.ForecastSurprise;
+import io.jamwatch.nn.Head;
+import io.jamwatch.nn.ProgressListener;
+import io.jamwatch.nn.TrainConfig;
+import io.jamwatch.nn.TrainResult;
+import io.jamwatch.nn.Trainer;
+import io.jamwatch.nn.TrainingData;
+import io.jamwatch.onnx.DeviceMemory;
+import io.jamwatch.onnx.ModelMetadata;
+import io.jamwatch.onnx.OnnxExporter;
+import io.jamwatch.onnx.ScoringModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * jamwatch's own detector on a benchmark series, through exactly the production path: the feature
+ * spec fitted on the training rows ({@link FeatureSpec#fit}), a small forecast-head network trained
+ * by {@link Trainer}, exported to ONNX by {@link OnnxExporter}, and every row scored by {@link
+ * ScoringModel#score} (ONNX Runtime, one step per row, the forecast-surprise anomaly likelihood).
+ */
+public final class ForecastModelDetector implements PretrainableDetector {
+
+  private final TrainConfig config;
+  private final int warmupEvents;
+  private final int longWindow;
+
+  /**
+   * @param longWindow 0: the surprise likelihood compares with the distribution fitted on the
+   *     training rows (the trainer's default); &gt; 0: with an exponentially weighted per-series
+   *     estimate of this effective length seeded with that fit, i.e. the long window of Ahmad et al.
+   *     2017 adapts online (ForecastSurprise.Stats.longWindow)
+   */
+  public ForecastModelDetector(TrainConfig config, int warmupEvents, int longWindow) {
+    if (longWindow < 0) {
+      throw new IllegalArgumentException("long window must be >= 0, got " + longWindow);
+    }
+    this.longWindow = longWindow;
+    if (config.head() != Head.FORECAST) {
+      throw new IllegalArgumentException("benchmark detector needs the forecast head, got " + config.head());
+    }
+    this.config = config;
+    this.warmupEvents = warmupEvents;
+  }
+
+  /** The benchmark's small per-series model of the given cell. */
+  public static ForecastModelDetector small(CellType cell, long seed, int longWindow) {
+    TrainConfig c =
+        TrainConfig.defaults()
+            .withCell(cell)
+            .withHead(Head.FORECAST)
+            .withShape(16, 1)
+            .withBudget(25, 0)
+            .withBatching(8, 25, 2)
+            .withSeed(seed);
+    c = new TrainConfig(c.cell(), c.hidden(), c.layers(), c.linearBeforeReset(), c.head(), c.horizonMillis(),
+        c.epochs(), c.batchSize(), c.window(), c.chunkWindows(), 5e-3f, c.clipNorm(), 0f, 5,
+        c.validationFraction(), c.positiveWeight(), c.falseAlarmsPerDeviceHour(), c.clearFraction(),
+        c.maxSeconds(), c.seed(), 1);
+    return new ForecastModelDetector(c, 10, longWindow);
+  }
+
+  @Override
+  public String name() {
+    return config.cell().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  @Override
+  public String describe() {
+    return String.format("%s forecast head, H=%d x%d, <=%d epochs (early stop, patience %d), window %d, lr %.0e, seed %d, warm-up %d events",
+        config.cell(), config.hidden(), config.layers(), config.epochs(), config.patience(), config.window(),
+        config.learningRate(), config.seed(), warmupEvents)
+        + (longWindow == 0 ? ", surprise vs the training fit" : ", surprise vs an adaptive long window of " + longWindow + " events");
+  }
+
+  @Override
+  public Scorer fit(List<ScannerEvent> training) throws Exception {
+    return fit(training, List.of());
+  }
+
+  @Override
+  public Scorer fit(List<ScannerEvent> own, List<List<ScannerEvent>> pretrain) throws Exception {
+    List<List<ScannerEvent>> all = new ArrayList<>(pretrain);
+    all.add(own);
+    FeatureSpec spec = FeatureSpec.fit(all.stream().flatMap(List::stream).iterator());
+    List<TrainingData.Sequence> seqs = new ArrayList<>();
+    int k = 0;
+    for (List<ScannerEvent> s : all) {
+      seqs.add(encode(spec, s, k++ + ":" + (s.isEmpty() ? "" : s.get(0).getDeviceId())));
+    }
+    TrainResult r = Trainer.train(config, new TrainingData(spec, spec.size(), seqs), ProgressListener.NONE);
+    ForecastSurprise.Stats stats = r.surpriseStats();
+    if (longWindow > 0) {
+      stats = new ForecastSurprise.Stats(stats.logMean(), stats.logStd(), stats.shortWindow(), longWindow);
+    }
+    ModelMetadata meta =
+        ModelMetadata.describe(r.weights(), spec, stats)
+            .withScoreHead(ModelMetadata.Head.FORECAST)
+            .withWarmupEvents(warmupEvents);
+    byte[] bytes = OnnxExporter.build(r.weights(), meta).toByteArray();
+    ScoringModel model = ScoringModel.load(bytes, "benchmark model of " + own.get(0).getDeviceId());
+    DeviceMemory mem = model.newMemory();
+    return new Scorer() {
+      @Override
+      public float score(ScannerEvent e) {
+        return model.score(e, mem);
+      }
+
+      @Override
+      public boolean warming() {
+        return model.warming(mem);
+      }
+
+      @Override
+      public void close() {
+        model.close();
+      }
+    };
+  }
+
+  /** One device's events encoded by the one FeatureEncoder. */
+  static TrainingData.Sequence encode(FeatureSpec spec, List<ScannerEvent> events, String id) {
+    FeatureEncoder enc = new FeatureEncoder(spec);
+    int f = spec.size();
+    float[] x = new float[events.size() * f];
+    float[] row = new float[f];
+    long[] t = new long[events.size()];
+    long prev = FeatureEncoder.NO_PREVIOUS;
+    for (int i = 0; i < events.size(); i++) {
+      ScannerEvent e = events.get(i);
+      enc.encode(e, prev, row);
+      System.arraycopy(row, 0, x, i * f, f);
+      t[i] = e.getEventTime().toEpochMilli();
+      prev = t[i];
+    }
+    return new TrainingData.Sequence(id, x, t, null);
+  }
+}

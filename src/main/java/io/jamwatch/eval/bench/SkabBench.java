@@ -1,0 +1,203 @@
+package io.jamwatch.eval.bench;
+
+import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.eval.skab.SkabCorpus;
+import io.jamwatch.eval.skab.SkabScorer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SKAB's leaderboard protocol (shared/eval/skab/SOURCE.md, "How to score a per-device streaming
+ * GRU/LSTM here"): one device per labelled file; everything fitted on the file's first
+ * {@code trainRows} (400) rows only; every row then streamed in order and one alarm emitted per
+ * test row from past data only (0 while the detector warms up).
+ *
+ * <p>Within the 400 training rows, the detector (scaler + model) is fitted on the first
+ * {@code trainRows - calibrationRows} and the alarm threshold is the {@code quantile} of the scores
+ * of the last {@code calibrationRows}, which the model has not been fitted on (a threshold on
+ * in-sample scores would be too low). Alarm: score strictly above the threshold. An optional alarm
+ * hold keeps an alarm up for {@code hold} rows (a causal rolling max), as SKAB's Isolation-Forest
+ * notebook does with 30; it changes the changepoint scores a lot and is always reported.
+ */
+public final class SkabBench {
+
+  /** Settings of one run; {@link #defaults()} is the protocol's. */
+  public record Settings(int trainRows, int calibrationRows, double quantile, int hold, long windowMillis) {
+    public Settings {
+      if (trainRows < 2 || calibrationRows < 1 || calibrationRows >= trainRows) {
+        throw new IllegalArgumentException(
+            "need trainRows >= 2 and 1 <= calibrationRows < trainRows, got " + trainRows + ", " + calibrationRows);
+      }
+      if (!(quantile > 0 && quantile <= 1) || hold < 0 || windowMillis <= 0) {
+        throw new IllegalArgumentException("bad quantile/hold/window: " + quantile + ", " + hold + ", " + windowMillis);
+      }
+    }
+
+    public static Settings defaults() {
+      return new Settings(400, 100, 0.99, 0, SkabScorer.WINDOW_MILLIS);
+    }
+  }
+
+  /** What happened on one file. */
+  public record FileRun(
+      String file, double threshold, float[] scores, boolean[] warming, SkabScorer.FileAlarms test,
+      long fitMillis, long scoreMillis) {}
+
+  private SkabBench() {}
+
+  /**
+   * Runs the detector on every labelled file (the first {@code limit} when limit > 0).
+   *
+   * @param pretrain extra sequences the detector may fit on besides the file's own prefix (the
+   *     separately labelled anomaly-free setting), or an empty list for the leaderboard setting
+   */
+  public static List<FileRun> run(
+      SkabCorpus corpus, SeriesDetector detector, Settings s, int limit,
+      List<List<ScannerEvent>> pretrain, java.util.function.Consumer<String> progress) throws Exception {
+    List<SkabCorpus.SkabFile> files = corpus.labelled();
+    if (limit > 0 && limit < files.size()) {
+      files = files.subList(0, limit);
+    }
+    List<FileRun> runs = new ArrayList<>();
+    for (SkabCorpus.SkabFile f : files) {
+      if (f.rows() <= s.trainRows()) {
+        // train_test_split(train_size=400) leaves such a file no test row: it adds nothing to any count.
+        System.err.println("note: " + f.relPath() + " has " + f.rows() + " rows, no test part after "
+            + s.trainRows() + " training rows; skipped");
+        continue;
+      }
+      try {
+        runs.add(runFile(f, detector, s, pretrain));
+      } catch (Exception e) {
+        throw new IllegalStateException("SKAB file " + f.relPath() + ": " + e.getMessage(), e);
+      }
+      if (progress != null) {
+        progress.accept(f.relPath());
+      }
+    }
+    return runs;
+  }
+
+  /** The file's rows as events of one device, {@code deviceId} = the file. */
+  public static List<ScannerEvent> events(SkabCorpus.SkabFile f) {
+    List<ScannerEvent> out = new ArrayList<>(f.rows());
+    for (int i = 0; i < f.rows(); i++) {
+      out.add(RowEvents.of(f.deviceId(), "skab", f.timestamps()[i], f.sensors(), f.values()[i]));
+    }
+    return out;
+  }
+
+  static FileRun runFile(
+      SkabCorpus.SkabFile f, SeriesDetector detector, Settings s, List<List<ScannerEvent>> pretrain)
+      throws Exception {
+    List<ScannerEvent> ev = events(f);
+    int fitRows = s.trainRows() - s.calibrationRows();
+    long t0 = System.nanoTime();
+    float[] scores = new float[ev.size()];
+    boolean[] warming = new boolean[ev.size()];
+    long t1;
+    try (SeriesDetector.Scorer scorer = fitWith(detector, ev.subList(0, fitRows), pretrain)) {
+      t1 = System.nanoTime();
+      for (int i = 0; i < ev.size(); i++) {
+        scores[i] = scorer.score(ev.get(i));
+        warming[i] = scorer.warming();
+      }
+    }
+    long t2 = System.nanoTime();
+    float[] calib = calibrationScores(scores, warming, fitRows, s.trainRows());
+    double threshold = TrainingThreshold.quantile(calib, 0, calib.length, s.quantile());
+    int n = f.rows() - s.trainRows();
+    byte[] alarm = new byte[n];
+    for (int i = 0; i < n; i++) {
+      int r = s.trainRows() + i;
+      alarm[i] = (byte) (!warming[r] && scores[r] > threshold ? 1 : 0);
+    }
+    byte[] held = hold(alarm, s.hold());
+    SkabScorer.FileAlarms test =
+        new SkabScorer.FileAlarms(
+            f.relPath(),
+            java.util.Arrays.copyOfRange(f.timestamps(), s.trainRows(), f.rows()),
+            java.util.Arrays.copyOfRange(f.anomaly(), s.trainRows(), f.rows()),
+            java.util.Arrays.copyOfRange(f.changepoint(), s.trainRows(), f.rows()),
+            held);
+    return new FileRun(f.relPath(), threshold, scores, warming, test, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+  }
+
+  private static SeriesDetector.Scorer fitWith(
+      SeriesDetector d, List<ScannerEvent> own, List<List<ScannerEvent>> pretrain) throws Exception {
+    if (pretrain.isEmpty()) {
+      return d.fit(own);
+    }
+    if (!(d instanceof PretrainableDetector p)) {
+      throw new IllegalArgumentException(d.name() + " cannot be pre-trained");
+    }
+    return p.fit(own, pretrain);
+  }
+
+  /** Scores of the calibration rows that are past the warm-up (all of them if none is). */
+  static float[] calibrationScores(float[] scores, boolean[] warming, int from, int to) {
+    int k = 0;
+    float[] out = new float[to - from];
+    for (int i = from; i < to; i++) {
+      if (!warming[i]) {
+        out[k++] = scores[i];
+      }
+    }
+    if (k == 0) {
+      throw new IllegalStateException(
+          "the detector is still warming up on every calibration row " + from + ".." + (to - 1));
+    }
+    return java.util.Arrays.copyOf(out, k);
+  }
+
+  /** Causal rolling max over the last {@code h} rows (h = 0 or 1: unchanged). */
+  public static byte[] hold(byte[] alarm, int h) {
+    if (h <= 1) {
+      return alarm.clone();
+    }
+    byte[] out = new byte[alarm.length];
+    int lastOn = Integer.MIN_VALUE / 2;
+    for (int i = 0; i < alarm.length; i++) {
+      if (alarm[i] == 1) {
+        lastOn = i;
+      }
+      out[i] = (byte) (i - lastOn < h ? 1 : 0);
+    }
+    return out;
+  }
+
+  /** The all-ones baseline on the same test parts. */
+  public static List<SkabScorer.FileAlarms> allOnes(List<FileRun> runs) {
+    List<SkabScorer.FileAlarms> out = new ArrayList<>();
+    for (FileRun r : runs) {
+      byte[] ones = new byte[r.test().alarm().length];
+      java.util.Arrays.fill(ones, (byte) 1);
+      out.add(new SkabScorer.FileAlarms(r.file(), r.test().timestamps(), r.test().anomaly(), r.test().changepoint(), ones));
+    }
+    return out;
+  }
+
+  /** The {@code anomaly} labels used as the alarms (SOURCE.md's "oracle segmentation" reference). */
+  public static List<SkabScorer.FileAlarms> oracle(List<FileRun> runs) {
+    List<SkabScorer.FileAlarms> out = new ArrayList<>();
+    for (FileRun r : runs) {
+      out.add(new SkabScorer.FileAlarms(r.file(), r.test().timestamps(), r.test().anomaly(), r.test().changepoint(),
+          r.test().anomaly().clone()));
+    }
+    return out;
+  }
+
+  /** The same runs with a different alarm hold (recomputed from the un-held alarms). */
+  public static List<SkabScorer.FileAlarms> withHold(List<FileRun> runs, int h) {
+    List<SkabScorer.FileAlarms> out = new ArrayList<>();
+    for (FileRun r : runs) {
+      int off = r.scores().length - r.test().alarm().length;
+      byte[] raw = new byte[r.test().alarm().length];
+      for (int i = 0; i < raw.length; i++) {
+        raw[i] = (byte) (!r.warming()[off + i] && r.scores()[off + i] > r.threshold() ? 1 : 0);
+      }
+      out.add(new SkabScorer.FileAlarms(r.file(), r.test().timestamps(), r.test().anomaly(), r.test().changepoint(), hold(raw, h)));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,41 @@
+package io.jamwatch.nn;
+
+import io.jamwatch.nn.TrainingData.Sequence;
+import java.util.Arrays;
+
+/** Writes one step of a sequence (or padding) into row tb of a window, with its targets and masks. */
+final class WindowFiller {
+  private WindowFiller() {}
+
+  /**
+   * Step i of {@code seq}; rows past {@code end} are padding (zero input, masked out). The risk
+   * target counts from {@code scoreFrom} on, for labels &gt;= 0; the forecast target is the next
+   * event when it exists before {@code targetEnd}.
+   */
+  static void fill(
+      WindowBatch b, int tb, Sequence seq, int i, int end, int targetEnd, int scoreFrom, boolean risk, boolean forecast) {
+    int F = b.inputSize;
+    if (i >= end) {
+      Arrays.fill(b.x, tb * F, (tb + 1) * F, 0f);
+      b.riskMask[tb] = 0f;
+      b.riskY[tb] = 0f;
+      b.predMask[tb] = 0f;
+      return;
+    }
+    System.arraycopy(seq.x(), i * F, b.x, tb * F, F);
+    boolean scored = i >= scoreFrom;
+    if (risk) {
+      byte y = seq.labels() == null ? -1 : seq.labels()[i];
+      b.riskY[tb] = y == TrainingData.POSITIVE ? 1f : 0f;
+      b.riskMask[tb] = scored && y >= 0 ? 1f : 0f;
+    } else {
+      b.riskMask[tb] = 0f;
+    }
+    if (forecast && scored && i + 1 < targetEnd) {
+      System.arraycopy(seq.x(), (i + 1) * F, b.predY, tb * F, F);
+      b.predMask[tb] = 1f;
+    } else {
+      b.predMask[tb] = 0f;
+    }
+  }
+}

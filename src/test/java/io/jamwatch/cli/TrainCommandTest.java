@@ -1,0 +1,152 @@
+package io.jamwatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jamwatch.avro.EventType;
+import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.logs.RecordedLogWriter;
+import io.jamwatch.onnx.OnnxExporter;
+import io.jamwatch.onnx.ScoringModel;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+  @TempDir Path tmp;
+
+  /** Runs the CLI, returning {exit code, stderr}. */
+  private static Object[] run(String... args) {
+    PrintStream err = System.err;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buf, true));
+    try {
+      int code = JamwatchCli.commandLine().execute(args);
+      return new Object[] {code, buf.toString()};
+    } finally {
+      System.setErr(err);
+    }
+  }
+
+  /**
+   * A small recorded log: devices with one event per second for {@code seconds}; with jams, every
+   * ~8 minutes vibration drifts up for 100 s, then a JAM, 30 s stopped, JAM_CLEARED.
+   */
+  private Path log(String name, int devices, int seconds, boolean jams) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve(name));
+    SplittableRandom rng = new SplittableRandom(1);
+    long t0 = 1_767_592_800_000L;
+    try (RecordedLogWriter w = new RecordedLogWriter(dir.resolve("L01.avro"))) {
+      for (int s = 0; s < seconds; s++) {
+        for (int d = 0; d < devices; d++) {
+          int phase = (s + 97 * d) % 480;
+          EventType type = EventType.PACKAGE_SCANNED;
+          float vib = (float) (1 + 0.1 * rng.nextGaussian());
+          if (jams && phase >= 350 && phase < 450) vib += (phase - 350) / 25f;
+          if (jams && phase == 450) type = EventType.JAM;
+          else if (jams && phase > 450 && phase < 479) type = EventType.HEARTBEAT;
+          else if (jams && phase == 479) type = EventType.JAM_CLEARED;
+          w.write(ScannerEvent.newBuilder().setDeviceId("L01-S0" + d).setLineId("L01")
+              .setEventTime(Instant.ofEpochMilli(t0 + s * 1000L + d)).setType(type)
+              .setReadings(Map.of("vibration_rms", vib, "gap_ms", (float) (500 + 50 * rng.nextGaussian()))).build());
+        }
+      }
+    }
+    return dir;
+  }
+
+  @Test
+  void trainsARiskModelAndWritesModelCardAndLearningCurve() throws Exception {
+    Path logs = log("jams", 4, 3600, true);
+    Path out = tmp.resolve("models/tiny.onnx");
+    Object[] r = run("train", "--logs", logs.toString(), "--hidden", "4", "--epochs", "2", "--window", "32",
+        "--batch", "8", "--horizon", "60s", "--out", out.toString());
+    assertEquals(0, r[0], (String) r[1]);
+    assertTrue(((String) r[1]).contains("epoch"), "progress bar on stderr");
+    JsonNode card = new ObjectMapper().readTree(tmp.resolve("models/tiny.card.json").toFile());
+    assertEquals(OnnxExporter.modelId(Files.readAllBytes(out)), card.get("model_id").asText());
+    assertEquals(64, card.get("data").get("fingerprint_sha256").asText().length());
+    assertTrue(card.get("validation_metrics").has("pr_auc"));
+    assertTrue(card.get("thresholds").get("raise").asDouble() >= card.get("thresholds").get("clear").asDouble());
+    assertTrue(Files.size(tmp.resolve("models/tiny.curve.png")) > 1000);
+    assertTrue(Files.readString(tmp.resolve("models/tiny.card.md")).contains("tiny.curve.png"));
+    try (ScoringModel m = ScoringModel.load(out)) {
+      assertEquals(card.get("model_id").asText(), m.modelId());
+      assertEquals(60, m.metadata().horizonSeconds());
+    }
+  }
+
+  @Test
+  void sameSeedWritesTheSameModelFileByteForByte() throws Exception {
+    Path logs = log("det", 3, 1500, true);
+    String[] a = {"train", "--logs", logs.toString(), "--hidden", "4", "--epochs", "1", "--window", "16", "--batch", "4", "--horizon", "60s", "--out"};
+    Path m1 = tmp.resolve("a/m.onnx"), m2 = tmp.resolve("b/m.onnx");
+    assertEquals(0, run(concat(a, m1.toString()))[0]);
+    assertEquals(0, run(concat(a, m2.toString()))[0]);
+    assertTrue(java.util.Arrays.equals(Files.readAllBytes(m1), Files.readAllBytes(m2)));
+  }
+
+  @Test
+  void emptyFolderStopsWithAMessage() throws Exception {
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    Object[] r = run("train", "--logs", empty.toString(), "--out", tmp.resolve("m.onnx").toString());
+    assertEquals(2, r[0]);
+    assertTrue(((String) r[1]).contains("holds no *.avro"), (String) r[1]);
+  }
+
+  @Test
+  void foreignSchemaStopsWithAMessage() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("foreign"));
+    Schema s = SchemaBuilder.record("Other").namespace("x").fields().requiredString("a").endRecord();
+    try (DataFileWriter<GenericRecord> w = new DataFileWriter<>(new GenericDatumWriter<>(s))) {
+      w.create(s, dir.resolve("x.avro").toFile());
+      GenericRecord g = new GenericData.Record(s);
+      g.put("a", "b");
+      w.append(g);
+    }
+    Object[] r = run("train", "--logs", dir.toString(), "--out", tmp.resolve("m.onnx").toString());
+    assertEquals(2, r[0]);
+    assertTrue(((String) r[1]).contains("foreign schema"), (String) r[1]);
+  }
+
+  @Test
+  void riskHeadOnALogWithoutJamsSaysToRecordJamsOrUseTheForecastHead() throws Exception {
+    Path logs = log("quiet", 2, 300, false);
+    Object[] r = run("train", "--logs", logs.toString(), "--out", tmp.resolve("m.onnx").toString());
+    assertEquals(2, r[0]);
+    assertTrue(((String) r[1]).contains("no JAM event") && ((String) r[1]).contains("--head forecast"), (String) r[1]);
+  }
+
+  @Test
+  void forecastHeadTrainsWithoutJams() throws Exception {
+    Path logs = log("quiet2", 2, 1200, false);
+    Path out = tmp.resolve("f.onnx");
+    Object[] r = run("train", "--logs", logs.toString(), "--head", "forecast", "--hidden", "4", "--epochs", "1",
+        "--window", "16", "--batch", "4", "--out", out.toString());
+    assertEquals(0, r[0], (String) r[1]);
+    try (ScoringModel m = ScoringModel.load(out)) {
+      assertTrue(m.metadata().hasForecast());
+      assertTrue(m.metadata().surpriseStats() != null);
+    }
+  }
+
+  private static String[] concat(String[] a, String b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + 1);
+    r[a.length] = b;
+    return r;
+  }
+}

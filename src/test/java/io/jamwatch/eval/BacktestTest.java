@@ -1,0 +1,76 @@
+package io.jamwatch.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jamwatch.avro.EventType;
+import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.logs.JamTruth;
+import io.jamwatch.logs.RecordedLogWriter;
+import io.jamwatch.nn.CellType;
+import io.jamwatch.nn.NetworkWeights;
+import io.jamwatch.onnx.OnnxExporter;
+import io.jamwatch.onnx.ScoringModel;
+import io.jamwatch.onnx.TestModels;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BacktestTest {
+
+  static final long T0 = 1_767_600_000_000L;
+
+  /**
+   * One device, one event per second for 600 s. JAM at 300 s, JAM_CLEARED at 330 s. Reading x is 1
+   * on 250..299 s (a precursor 50 s long) and 0 otherwise. Plus a duplicate of the event at 10 s.
+   */
+  static Path log(Path dir) throws Exception {
+    try (RecordedLogWriter w = new RecordedLogWriter(dir.resolve("L1.avro"))) {
+      for (int s = 0; s < 600; s++) {
+        EventType type = s == 300 ? EventType.JAM : s == 330 ? EventType.JAM_CLEARED : EventType.PACKAGE_SCANNED;
+        ScannerEvent e = ScannerEvent.newBuilder().setDeviceId("L1-S1").setLineId("L1")
+            .setEventTime(Instant.ofEpochMilli(T0 + s * 1000L)).setType(type)
+            .setReadings(Map.of("x", s >= 250 && s < 300 ? 1f : 0f)).setEventId("e" + s).build();
+        w.write(e);
+        if (s == 10) {
+          w.write(e); // a duplicate the stream rejects
+        }
+      }
+    }
+    JamTruth.write(dir, List.of(new JamTruth("L1-S1", "L1", T0 + 300_000, T0 + 330_000, JamTruth.WEAR, T0 + 250_000)));
+    return dir;
+  }
+
+  @Test
+  void measuresEventRankingAndAlertsAsWorkedByHand(@TempDir Path dir) throws Exception {
+    NetworkWeights w = TestModels.random(CellType.GRU, 6, 4, 1, true, 3);
+    OnnxExporter.export(w, TestModels.metadata(w), dir.resolve("m.onnx"));
+    Path logs = log(dir.resolve("log"));
+    Backtest.Result r;
+    try (EventDetector gate = EventDetector.model("m", ScoringModel.load(dir.resolve("m.onnx")))) {
+      r = Backtest.run(logs, List.of(gate, EventDetector.reading("x", 1, "test")),
+          Backtest.Settings.defaults(), null);
+    }
+    // 601 events read, the duplicate rejected.
+    assertEquals(601, r.events());
+    assertEquals(1, r.rejected());
+    // Horizon 120 s: POSITIVE 180..299 s (120), IN_JAM 300..330, CENSORED 480..599 (t + 120 s past
+    // the log end at 599 s), NEGATIVE 0..179 and 331..479 = 180 + 149 = 329.
+    assertEquals(120, r.positives());
+    assertEquals(329, r.negatives());
+    Backtest.DetectorResult x = r.detectors().get(1);
+    // AP: at score 1, P = 1, R = 50/120; at 0, P = 120/449, R = 1 -> 50/120 + (70/120)(120/449)
+    assertEquals(50.0 / 120 + 70.0 / 120 * 120.0 / 449, x.prAuc(), 1e-12);
+    // ROC: the 50 precursor positives beat all negatives; the other 70 positives tie with them: AUC =
+    // 50/120 + 70/120 * 0.5
+    assertEquals(50.0 / 120 + 70.0 / 120 * 0.5, x.rocAuc(), 1e-12);
+    AlertMetrics.Outcome op = x.operating();
+    assertEquals(1, op.caught().size());
+    assertEquals(50_000, op.caught().get(0).leadMillis()); // raised at 250 s, jam at 300 s
+    assertEquals(0, op.falseAlarms());
+    assertEquals(599 / 3600.0, r.deviceHours(), 1e-12);
+    assertEquals(Map.of("wear", 1), r.jamsByMechanism());
+  }
+}
