@@ -1,9 +1,10 @@
 // Drives the jamwatch dashboard in Debian's headless Chromium through playwright-core (no browser
-// download: executablePath points at the system chromium). Run by DashboardBrowserIT:
-//   node dashboard.mjs URL SCREENSHOT.png DEVICE
-// Prints READY once the page shows DEVICE's first colour (the IT then starts the risk ramp), then
-// checks: the tile changes colour, an alert for DEVICE appears with its reasons, clicking the
-// tile opens its history (risk points, readings, an alert span). Exit code 0 only if all hold.
+// download: executablePath points at the system chromium). Run by DashboardBrowserIT and DemoBrowserIT:
+//   node dashboard.mjs URL SCREENSHOT.png DEVICE|any
+// Prints READY once the page shows its first colours (DashboardBrowserIT then starts the risk
+// ramp of DEVICE), then checks: DEVICE's tile (with `any`: some tile) changes colour, an alert for
+// DEVICE (with `any`: the first device to alert) appears with its reasons, clicking the tile opens
+// its history (risk points, readings, an alert span). Exit code 0 only if all hold.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,28 +33,48 @@ try {
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
   await page.goto(url);
-  const tileSel = `.tile[data-device="${device}"]`;
-  await page.waitForSelector(`${tileSel}[data-score]`, { timeout: 60_000 });
   const colour = (sel) => page.$eval(sel, (e) => getComputedStyle(e).backgroundColor);
-  const first = await colour(tileSel);
-  const tiles = await page.$$eval('.tile', (ts) => ts.length);
+  await page.waitForSelector('.tile[data-score]', { timeout: 120_000 });
+  const colours = () => page.$$eval('.tile', (ts) => Object.fromEntries(ts.map((t) => [t.dataset.device, getComputedStyle(t).backgroundColor])));
+  const before = await colours();
+  const tiles = Object.keys(before).length;
   const lines = await page.$$eval('.line', (ls) => ls.length);
-  step(`page shows ${lines} lines, ${tiles} tiles; ${device} is ${first}`);
+  step(`page shows ${lines} lines, ${tiles} tiles` + (device === 'any' ? '' : `; ${device} is ${before[device]}`));
   console.log('READY');
 
-  await page.waitForFunction(([sel, c]) => {
-    const t = document.querySelector(sel);
-    return t && getComputedStyle(t).backgroundColor !== c && Number(t.dataset.score) > 0.5;
-  }, [tileSel, first], { timeout: 60_000, polling: 200 });
-  step(`${device} changed colour ${first} -> ${await colour(tileSel)}`);
-
-  const alertRow = `#open-alerts tbody tr[data-device="${device}"]`;
-  await page.waitForSelector(alertRow, { timeout: 60_000 });
-  const reasons = await page.$$eval(`${alertRow} .reason`, (rs) => rs.map((r) => r.textContent));
-  if (!reasons.length) throw new Error(`alert row for ${device} shows no reasons`);
-  const alertTile = await page.$eval(tileSel, (t) => t.classList.contains('alert'));
-  if (!alertTile) throw new Error(`tile of ${device} is not marked as alerting`);
-  step(`open alert for ${device} with reasons ${JSON.stringify(reasons)}`);
+  let target = device;
+  if (device === 'any') {
+    // A live detector: some tile changes colour, then some device raises an alert.
+    await page.waitForFunction((seen) => [...document.querySelectorAll('.tile[data-score]')]
+        .some((t) => seen[t.dataset.device] && getComputedStyle(t).backgroundColor !== seen[t.dataset.device]),
+      before, { timeout: 120_000, polling: 200 });
+    const after = await colours();
+    const changed = Object.keys(after).filter((d) => before[d] && after[d] !== before[d]);
+    step(`${changed.length} tiles changed colour, e.g. ${changed[0]} ${before[changed[0]]} -> ${after[changed[0]]}`);
+    // Alerts of a live line can be short: take the first explained one, open or already cleared.
+    const explained = '#open-alerts tbody tr[data-device]:has(.reason), #cleared-alerts tbody tr[data-device]:has(.reason)';
+    await page.waitForSelector(explained, { timeout: 180_000 });
+    target = await page.$eval(explained, (r) => r.dataset.device);
+    const reasons = await page.$$eval(explained, (rs) => [...rs[0].querySelectorAll('.reason')].map((r) => r.textContent));
+    const open = await page.$$eval(`#open-alerts tbody tr[data-device="${target}"]`, (rs) => rs.length);
+    step(`${open ? 'open' : 'cleared'} alert for ${target} with reasons ${JSON.stringify(reasons)}`);
+  } else {
+    const sel = `.tile[data-device="${device}"]`;
+    await page.waitForFunction(([s, c]) => {
+      const t = document.querySelector(s);
+      return t && getComputedStyle(t).backgroundColor !== c && Number(t.dataset.score) > 0.5;
+    }, [sel, before[device]], { timeout: 60_000, polling: 200 });
+    step(`${device} changed colour ${before[device]} -> ${await colour(sel)}`);
+  }
+  const tileSel = `.tile[data-device="${target}"]`;
+  if (device !== 'any') {
+    const alertRow = `#open-alerts tbody tr[data-device="${target}"]`;
+    await page.waitForSelector(alertRow, { timeout: 60_000 });
+    const reasons = await page.$$eval(`${alertRow} .reason`, (rs) => rs.map((r) => r.textContent));
+    if (!reasons.length) throw new Error(`alert row for ${target} shows no reasons`);
+    await page.waitForFunction((s) => document.querySelector(s)?.classList.contains('alert'), tileSel, { timeout: 10_000 });
+    step(`open alert for ${target} with reasons ${JSON.stringify(reasons)}`);
+  }
 
   const stale = await page.$$eval('.tile.stale', (ts) => ts.map((t) => t.dataset.device));
   const warming = await page.$$eval('.tile.warming', (ts) => ts.map((t) => t.dataset.device));
@@ -61,6 +82,7 @@ try {
   step(`stale ${JSON.stringify(stale)}, warming ${JSON.stringify(warming)}, ${cleared} recently cleared`);
 
   await page.click(tileSel);
+  await page.waitForSelector('#detail:not([hidden])', { timeout: 10_000 });
   await page.waitForFunction(() => {
     const c = document.getElementById('risk-chart');
     return !document.getElementById('detail').hidden && Number(c.dataset.points) >= 10 && Number(c.dataset.spans) >= 1;
@@ -68,7 +90,7 @@ try {
   const title = await page.textContent('#detail-title');
   const points = await page.$eval('#risk-chart', (c) => Number(c.dataset.points));
   const readings = await page.$$eval('#readings .reading', (rs) => rs.length);
-  if (title !== device) throw new Error(`history panel shows ${title}, not ${device}`);
+  if (title !== target) throw new Error(`history panel shows ${title}, not ${target}`);
   if (readings < 1) throw new Error('history panel shows no readings');
   // The chart must have been drawn: some pixels of the risk canvas are not transparent.
   const inked = await page.$eval('#risk-chart', (c) => {

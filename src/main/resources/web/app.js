@@ -36,36 +36,60 @@ function shortId(deviceId, lineId) {
   return deviceId.startsWith(lineId + '-') ? deviceId.substring(lineId.length + 1) : deviceId;
 }
 
+// Tiles are updated in place, never re-created on a snapshot: a click whose mousedown and mouseup
+// land on two different elements is lost, and snapshots arrive up to 4 times a second.
+const tileByDevice = new Map();
+
 function renderLines(lines) {
   const root = document.getElementById('lines');
-  root.replaceChildren();
-  if (!lines.length) { root.append(el('p', 'empty', 'No scores yet.')); return; }
-  for (const line of lines) {
-    const row = el('div', 'line');
-    row.dataset.line = line.lineId;
-    row.append(el('div', 'line-id', line.lineId));
-    const strip = el('div', 'strip');
-    for (const d of line.devices) strip.append(tile(d));
-    row.append(strip);
-    root.append(row);
+  const layout = lines.map((l) => l.lineId + ':' + l.devices.map((d) => d.deviceId).join(',')).join('|');
+  if (root.dataset.layout !== layout) {
+    root.replaceChildren();
+    tileByDevice.clear();
+    if (!lines.length) root.append(el('p', 'empty', 'No scores yet.'));
+    for (const line of lines) {
+      const row = el('div', 'line');
+      row.dataset.line = line.lineId;
+      row.append(el('div', 'line-id', line.lineId));
+      const strip = el('div', 'strip');
+      for (const d of line.devices) {
+        const t = newTile(d.deviceId);
+        tileByDevice.set(d.deviceId, t);
+        strip.append(t);
+      }
+      row.append(strip);
+      root.append(row);
+    }
+    root.dataset.layout = layout;
   }
+  for (const line of lines) for (const d of line.devices) updateTile(tileByDevice.get(d.deviceId), d);
 }
 
-function tile(d) {
+function newTile(deviceId) {
   const t = el('div', 'tile');
-  t.dataset.device = d.deviceId;
+  t.dataset.device = deviceId;
+  t.append(el('span', 'sid'), el('span', 'sc'));
+  t.addEventListener('click', () => select(deviceId));
+  return t;
+}
+
+function updateTile(t, d) {
   t.title = `${d.deviceId}` + (d.score === null ? ' (no score yet)' : ` risk ${d.score.toFixed(3)}`)
       + (d.warming ? ' · warming up' : '') + (d.stale ? ' · STALE' : '') + (d.alertOpen ? ' · ALERT' : '');
-  if (d.score === null) t.classList.add('noscore');
-  else { t.style.backgroundColor = riskColour(d.score); t.dataset.score = d.score.toFixed(3); }
-  if (d.warming) t.classList.add('warming');
-  if (d.stale) t.classList.add('stale');
-  if (d.alertOpen) t.classList.add('alert');
-  if (state.selected === d.deviceId) t.classList.add('selected');
-  t.append(el('span', 'sid', shortId(d.deviceId, d.lineId)));
-  t.append(el('span', 'sc', d.score === null ? '—' : d.score.toFixed(2)));
-  t.addEventListener('click', () => select(d.deviceId));
-  return t;
+  if (d.score === null) {
+    t.style.backgroundColor = '';
+    delete t.dataset.score;
+  } else {
+    t.style.backgroundColor = riskColour(d.score);
+    t.dataset.score = d.score.toFixed(3);
+  }
+  t.classList.toggle('noscore', d.score === null);
+  t.classList.toggle('warming', d.warming);
+  t.classList.toggle('stale', d.stale);
+  t.classList.toggle('alert', d.alertOpen);
+  t.classList.toggle('selected', state.selected === d.deviceId);
+  t.children[0].textContent = shortId(d.deviceId, d.lineId);
+  t.children[1].textContent = d.score === null ? '—' : d.score.toFixed(2);
 }
 
 function reasonsCell(reasons) {
@@ -77,28 +101,42 @@ function reasonsCell(reasons) {
   return td;
 }
 
+let openKey = '';
+let clearedKey = '';
+
+// Alert rows, like tiles, are rebuilt only when the set of alerts changes; the live cells
+// (duration, current score) are updated in place so a click on a row is never lost.
 function renderAlerts(alerts, lines) {
   const latest = new Map();
   for (const l of lines) for (const d of l.devices) latest.set(d.deviceId, d);
-  const openBody = document.querySelector('#open-alerts tbody');
-  openBody.replaceChildren();
   document.getElementById('open-count').textContent = String(alerts.open.length);
-  if (!alerts.open.length) {
-    const tr = el('tr'); const td = el('td', 'empty', 'No open alerts.'); td.colSpan = 6; tr.append(td); openBody.append(tr);
+  const openBody = document.querySelector('#open-alerts tbody');
+  const ok = JSON.stringify(alerts.open.map((a) => [a.deviceId, a.raisedAt, a.peak, a.reasons]));
+  if (ok !== openKey) {
+    openKey = ok;
+    openBody.replaceChildren();
+    if (!alerts.open.length) {
+      const tr = el('tr'); const td = el('td', 'empty', 'No open alerts.'); td.colSpan = 6; tr.append(td); openBody.append(tr);
+    }
+    for (const a of alerts.open) {
+      const tr = el('tr', 'clickable');
+      tr.dataset.device = a.deviceId;
+      tr.append(el('td', null, a.deviceId), el('td', null, a.lineId), el('td', 'since'),
+          el('td', 'num', a.peak.toFixed(3)), el('td', 'num now'), reasonsCell(a.reasons));
+      tr.addEventListener('click', () => select(a.deviceId));
+      openBody.append(tr);
+    }
   }
-  for (const a of alerts.open) {
+  alerts.open.forEach((a, i) => {
+    const tr = openBody.children[i];
     const d = latest.get(a.deviceId);
     const now = d && d.eventTime !== null ? d.eventTime : a.raisedAt;
-    const tr = el('tr', 'clickable');
-    tr.dataset.device = a.deviceId;
-    tr.append(el('td', null, a.deviceId), el('td', null, a.lineId),
-        el('td', null, `${fmtTime(a.raisedAt)} (${fmtDuration(now - a.raisedAt)})`),
-        el('td', 'num', a.peak.toFixed(3)),
-        el('td', 'num', d && d.score !== null ? d.score.toFixed(3) : '—'),
-        reasonsCell(a.reasons));
-    tr.addEventListener('click', () => select(a.deviceId));
-    openBody.append(tr);
-  }
+    tr.querySelector('.since').textContent = `${fmtTime(a.raisedAt)} (${fmtDuration(now - a.raisedAt)})`;
+    tr.querySelector('.now').textContent = d && d.score !== null ? d.score.toFixed(3) : '—';
+  });
+  const ck = JSON.stringify(alerts.cleared.map((a) => [a.deviceId, a.raisedAt, a.clearedAt]));
+  if (ck === clearedKey) return;
+  clearedKey = ck;
   const clearedBody = document.querySelector('#cleared-alerts tbody');
   clearedBody.replaceChildren();
   if (!alerts.cleared.length) {
@@ -162,7 +200,11 @@ function renderHistory(h) {
   const { g, w, h: ht } = setupCanvas(canvas);
   const left = 36, right = 8, top = 8, bottom = 20;
   const pw = w - left - right, ph = ht - top - bottom;
-  const t0 = h.windowStart, t1 = Math.max(h.windowEnd, t0 + 1);
+  // The window is the last hour; while a device has less history than that, start at its first point.
+  const firsts = [h.risk.t[0], ...Object.values(h.readings).map((r) => r.t[0]), ...h.alerts.map((s) => s.raisedAt)]
+      .filter((t) => t !== undefined);
+  const earliest = firsts.length ? Math.min(...firsts) : h.windowStart;
+  const t0 = Math.max(h.windowStart, earliest - 0.03 * (h.windowEnd - earliest)), t1 = Math.max(h.windowEnd, t0 + 1);
   const x = t => left + (t - t0) / (t1 - t0) * pw;
   const y = v => top + (1 - v) * ph;
   for (const s of h.alerts) {  // alert spans behind the line

@@ -59,6 +59,7 @@ public final class BacktestCommand implements Callable<Integer> {
         .withOperatingBudget(faBudget);
 
     Path choose = trainLogs != null ? trainLogs : logs;
+    System.err.println("choosing the single-reading baseline on " + choose + " ...");
     String[] best;
     try (EventDetector gate = EventDetector.model("gate", ScoringModel.load(model))) {
       best = Backtest.bestReading(choose, horizon, gate);

@@ -68,6 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    quietLogs();
     if (!Files.isRegularFile(model)) {
       System.err.println(
           "jamwatch demo: no model at " + model.toAbsolutePath()
@@ -140,6 +141,26 @@ public final class DemoCommand implements Callable<Integer> {
       deleteTree(stateDir);
     }
     return 0;
+  }
+
+  /**
+   * The console summary is the demo's output: the embedded broker's and clients' INFO chatter (and
+   * a warning per dead letter) would scroll it away. Set before any Kafka class logs (slf4j-simple
+   * reads these properties when a logger is first created); -D on the command line still wins.
+   */
+  private static void quietLogs() {
+    String[][] levels = {
+      {"org.slf4j.simpleLogger.defaultLogLevel", "warn"},
+      {"org.slf4j.simpleLogger.log.org.apache.kafka", "error"},
+      {"org.slf4j.simpleLogger.log.kafka", "error"},
+      {"org.slf4j.simpleLogger.log.io.jamwatch.stream.DeadLetterProcessingHandler", "error"},
+      {"org.slf4j.simpleLogger.log.io.jamwatch.stream.DeadLetterDeserializationHandler", "error"},
+    };
+    for (String[] l : levels) {
+      if (System.getProperty(l[0]) == null) {
+        System.setProperty(l[0], l[1]);
+      }
+    }
   }
 
   private static void feed(String bootstrap, JamwatchTopics topics, SimConfig sim, EventReplayer.Speed pace) {

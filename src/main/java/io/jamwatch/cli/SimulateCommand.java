@@ -51,6 +51,9 @@ public final class SimulateCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     SimConfig cfg;
     try {
+      if (!Double.isFinite(hours)) {
+        throw new IllegalArgumentException("--hours must be finite for a written log, got " + hours);
+      }
       cfg = SimConfig.defaults().withShape(lines, scannersPerLine, hours, seed)
           .withStartMillis(start.toEpochMilli());
       RecordedLogWriter.refuseExistingLog(out);

@@ -110,7 +110,11 @@ public final class DashboardView {
         AlertView v = new AlertView(a.getDeviceId(), a.getLineId(), a.getRaisedAt().toEpochMilli(), a.getTime().toEpochMilli(),
             finite(a.getScore()), finite(a.getPeakScore()), a.getDurationMillis(), a.getModelId(), why);
         cleared.addFirst(v);
-        while (cleared.size() > config.maxClearedAlerts()) cleared.removeLast();
+        // Partitions are read interleaved, so clears arrive roughly, not strictly, in time order:
+        // drop the one cleared longest ago.
+        while (cleared.size() > config.maxClearedAlerts()) {
+          cleared.remove(java.util.Collections.min(cleared, Comparator.comparingLong(AlertView::clearedAt)));
+        }
         closeSpan(d, a.getRaisedAt().toEpochMilli(), a.getTime().toEpochMilli(), finite(a.getPeakScore()));
       }
       case STALE -> {
@@ -181,7 +185,9 @@ public final class DashboardView {
   public synchronized Alerts alerts() {
     List<AlertView> o = new ArrayList<>(open.values());
     o.sort(Comparator.comparingLong(AlertView::raisedAt).reversed().thenComparing(AlertView::deviceId));
-    return new Alerts(o, List.copyOf(cleared));
+    List<AlertView> c = new ArrayList<>(cleared);
+    c.sort(Comparator.comparingLong(AlertView::clearedAt).reversed().thenComparing(AlertView::deviceId));
+    return new Alerts(o, List.copyOf(c));
   }
 
   /** Counters for the status endpoint. */

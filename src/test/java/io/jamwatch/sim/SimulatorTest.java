@@ -259,7 +259,7 @@ class SimulatorTest {
   }
 
   @Test
-  void defaultFaultsAreBoundedAndPresent(@TempDir Path dir) {
+  void defaultFaultsAreBoundedAndPresent() {
     Simulator sim = new Simulator(SimConfig.defaults().withShape(1, 8, 2, 3));
     Set<String> ids = new HashSet<>();
     Map<String, Long> lastTime = new HashMap<>();

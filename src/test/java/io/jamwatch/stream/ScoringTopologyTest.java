@@ -150,17 +150,16 @@ class ScoringTopologyTest {
       }
     }
     start(model);
-    Map<String, Float> offlineScores = new HashMap<>();
-    try (ScoringModel offline = ScoringModel.load(model);
-        RecordedLogReader.EventStream log = RecordedLogReader.open(logDir)) {
-      Map<String, DeviceMemory> mem = new HashMap<>();
+    List<ScannerEvent> replayed = new ArrayList<>();
+    try (RecordedLogReader.EventStream log = RecordedLogReader.open(logDir)) {
       while (log.hasNext()) {
         ScannerEvent e = log.next();
         pipe(e);
-        DeviceMemory m = mem.computeIfAbsent(e.getDeviceId(), d -> offline.newMemory());
-        offlineScores.put(e.getEventId(), offline.score(e, m));
+        replayed.add(e);
       }
     }
+    // the reference: the offline scorer behind `jamwatch score`, on the same events
+    Map<String, Float> offlineScores = OfflineScores.of(model, replayed);
     List<TestRecord<String, JamRiskScore>> out = scores.readRecordsToList();
     assertEquals(360, out.size());
     for (TestRecord<String, JamRiskScore> r : out) {

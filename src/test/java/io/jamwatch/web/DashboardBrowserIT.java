@@ -36,10 +36,11 @@ class DashboardBrowserIT {
     Files.deleteIfExists(shot);
 
     try (TestBroker broker = TestBroker.start();
-        PlantFeeder feeder = new PlantFeeder(broker);
-        Dashboard dashboard = Dashboard.start(DashboardConfig.defaults()
-            .withBootstrap(broker.bootstrap()).withServer("127.0.0.1", 0))) {
+        PlantFeeder feeder = new PlantFeeder(broker)) {
+      // History first, then the dashboard: it catches up on it as it would after a restart.
       feeder.start();
+      try (Dashboard dashboard = Dashboard.start(DashboardConfig.defaults()
+          .withBootstrap(broker.bootstrap()).withServer("127.0.0.1", 0))) {
       Process node = new ProcessBuilder("node", "dashboard.mjs", dashboard.uri().toString(), shot.toString(), PlantFeeder.TARGET)
           .directory(SCRIPT_DIR.toFile())
           .redirectErrorStream(true)
@@ -55,6 +56,7 @@ class DashboardBrowserIT {
       }
       assertTrue(node.waitFor(30, TimeUnit.SECONDS), "browser script did not exit");
       assertEquals(0, node.exitValue(), "browser script failed:\n" + String.join("\n", output));
+      }
     }
     assertTrue(Files.size(shot) > 10_000, "screenshot " + shot + " missing or empty");
   }

@@ -103,6 +103,15 @@ class DashboardViewTest {
   }
 
   @Test
+  void listsClearedAlertsByClearTimeWhateverTheOrderTheyArrive() {
+    view.onAlert(cleared("L01-S01", "L01", T0, T0 + 5000, 0.1f, 0.9f));
+    view.onAlert(cleared("L01-S02", "L01", T0, T0 + 9000, 0.1f, 0.9f));
+    view.onAlert(cleared("L01-S03", "L01", T0, T0 + 7000, 0.1f, 0.9f)); // over the bound of 2
+    assertEquals(List.of("L01-S02", "L01-S03"),
+        view.alerts().cleared().stream().map(DashboardView.AlertView::deviceId).toList());
+  }
+
+  @Test
   void historyKeepsTheWindowBackFromTheNewestEventWithReadings() {
     for (int i = 0; i <= 20; i++) {
       long t = T0 + i * 60_000L; // one per minute for 20 minutes, window is 10

@@ -29,7 +29,11 @@ public final class NabBench {
     }
     List<SeriesRun> out = new ArrayList<>();
     for (NabSeries s : all) {
-      out.add(runSeries(s, detector));
+      try {
+        out.add(runSeries(s, detector));
+      } catch (Exception e) {
+        throw new IllegalStateException("NAB file " + s.relPath() + ": " + e.getMessage(), e);
+      }
       if (progress != null) {
         progress.accept(s.relPath());
       }

@@ -48,4 +48,17 @@ class SkabBenchTest {
     assertEquals(0.4, runs.get(0).threshold(), 1e-6);
     assertArrayEquals(new byte[] {0, 1, 1, 1}, runs.get(0).test().alarm());
   }
+
+  @Test
+  void fileWithoutTestPartAddsNothing(@TempDir Path root) throws Exception {
+    StringBuilder sb = new StringBuilder("datetime;x;anomaly;changepoint\n");
+    for (int i = 0; i < 5; i++) {
+      sb.append("2020-01-01 00:00:0").append(i).append(";1.0;0.0;0.0\n");
+    }
+    Files.createDirectories(root.resolve("data/t"));
+    Files.writeString(root.resolve("data/t/0.csv"), sb.toString());
+    SeriesDetector never = new EwmaSeriesDetector(0.1, 2);
+    assertEquals(0, SkabBench.run(SkabCorpus.read(root), never, new SkabBench.Settings(6, 2, 1.0, 0, 60_000), 0,
+        List.of(), null).size());
+  }
 }
