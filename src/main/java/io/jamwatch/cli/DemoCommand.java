@@ -95,7 +95,14 @@ public final class DemoCommand implements Callable<Integer> {
       String modelId = models.modelId();
       Detector detector = new Detector(cfg, models, metrics);
       StatusTracker tracker = new StatusTracker(detector, modelId);
-      StatusHttpServer http = new StatusHttpServer("127.0.0.1", port, metrics, tracker::last).start();
+      StatusHttpServer http;
+      try {
+        http = new StatusHttpServer("127.0.0.1", port, metrics, tracker::last).start();
+      } catch (java.net.BindException e) {
+        detector.close();
+        System.err.println("jamwatch demo: port " + port + " on 127.0.0.1 is in use; pass --port N");
+        return 2;
+      }
       detector.start();
       SimConfig sim =
           SimConfig.defaults()
