@@ -99,14 +99,21 @@ public final class DemoCommand implements Callable<Integer> {
       StatusTracker tracker = new StatusTracker(detector, modelId);
       // The dashboard is the demo's page: its own consumer of jam-risk / jam-alerts /
       // scanner-events, plus the detector's /metrics and /status on the same port.
-      Dashboard http =
-          Dashboard.start(DashboardConfig.defaults()
-                  .withBootstrap(broker.bootstrapServers())
-                  .withServer("127.0.0.1", port)
-                  .withTopics(cfg.topics().scores(), cfg.topics().alerts(), cfg.topics().events()))
-              .serve("/metrics", "text/plain; version=0.0.4; charset=utf-8", metrics::scrape)
-              .serve("/status", "application/json", () -> tracker.last().toJson())
-              .detectorStatus(() -> tracker.last().toJson());
+      Dashboard http;
+      try {
+        http =
+            Dashboard.start(DashboardConfig.defaults()
+                    .withBootstrap(broker.bootstrapServers())
+                    .withServer("127.0.0.1", port)
+                    .withTopics(cfg.topics().scores(), cfg.topics().alerts(), cfg.topics().events()))
+                .serve("/metrics", "text/plain; version=0.0.4; charset=utf-8", metrics::scrape)
+                .serve("/status", "application/json", () -> tracker.last().toJson())
+                .detectorStatus(() -> tracker.last().toJson());
+      } catch (java.net.BindException e) {
+        detector.close();
+        System.err.println("jamwatch demo: port " + port + " on 127.0.0.1 is in use; pass --port N");
+        return 2;
+      }
       detector.start();
       SimConfig sim =
           SimConfig.defaults()
