@@ -74,8 +74,7 @@ public final class InspectCommand implements Callable<Integer> {
         proto.getProducerName(), proto.getProducerVersion(), proto.getIrVersion(), proto.getOpsetImport(0).getVersion());
     out.printf(Locale.ROOT, "network    %s, %d layer(s), hidden %d, input %d%s%n", m.cell(), m.layers(), m.hiddenSize(),
         m.inputSize(), m.cell().name().equals("GRU") ? ", linear_before_reset " + (m.linearBeforeReset() ? 1 : 0) : "");
-    out.printf(Locale.ROOT, "heads      %s%s; score from %s%n", m.hasRisk() ? "risk " : "", m.hasForecast() ? "forecast" : "",
-        m.scoreHead().key());
+    out.printf(Locale.ROOT, "heads      %s; score from %s%n", m.toProps().get(ModelMetadata.PREFIX + "heads"), m.scoreHead().key());
     out.printf(Locale.ROOT, "horizon    %d s; alert raise >= %s, clear < %s; warm-up %d events%n", m.horizonSeconds(),
         m.raiseThreshold(), m.clearThreshold(), m.warmupEvents());
     if (m.surpriseStats() != null)

@@ -192,12 +192,16 @@ public final class BacktestReport {
   static XYChart riskChart(Backtest.DetectorResult d, DeviceTrace t, DeviceTrace.Jam j, Backtest.Settings s) {
     long from = j.jamTime() - 5 * s.horizonMillis();
     long to = j.jamTime() + s.horizonMillis();
+    // Before the jam and after it clears as two series, so no line is drawn across the stopped line.
     List<Double> x = new ArrayList<>();
     List<Double> y = new ArrayList<>();
+    List<Double> x2 = new ArrayList<>();
+    List<Double> y2 = new ArrayList<>();
     for (int i = 0; i < t.times().length; i++) {
       if (t.times()[i] >= from && t.times()[i] <= to && !t.inJam()[i]) {
-        x.add((t.times()[i] - j.jamTime()) / 1000.0);
-        y.add((double) t.scores()[i]);
+        boolean before = t.times()[i] < j.jamTime();
+        (before ? x : x2).add((t.times()[i] - j.jamTime()) / 1000.0);
+        (before ? y : y2).add((double) t.scores()[i]);
       }
     }
     XYChart ch = new XYChartBuilder().width(900).height(300)
@@ -207,7 +211,20 @@ public final class BacktestReport {
       x.add(0.0);
       y.add(0.0);
     }
-    ch.addSeries("score", x, y).setMarker(SeriesMarkers.NONE);
+    XYSeries before = ch.addSeries("score", x, y);
+    before.setMarker(SeriesMarkers.NONE);
+    before.setLineColor(new Color(40, 90, 200));
+    if (!x2.isEmpty()) {
+      XYSeries after = ch.addSeries("score after the jam cleared", x2, y2);
+      after.setMarker(SeriesMarkers.NONE);
+      after.setLineColor(new Color(120, 150, 220));
+    }
+    List<Double> allX = new ArrayList<>(x);
+    allX.addAll(x2);
+    List<Double> allY = new ArrayList<>(y);
+    allY.addAll(y2);
+    x = allX;
+    y = allY;
     double ymax = y.stream().mapToDouble(Double::doubleValue).max().orElse(1);
     XYSeries jam = ch.addSeries("jam", new double[] {0, 0}, new double[] {0, Math.max(ymax, 1e-6)});
     jam.setMarker(SeriesMarkers.NONE);

@@ -38,6 +38,7 @@ class InspectCommandTest {
     String out = r[1];
     assertTrue(out.contains("model id   " + id), out);
     assertTrue(out.contains("LSTM, 2 layer(s), hidden 6, input 9"), out);
+    assertTrue(out.contains("heads      risk,forecast; score from risk"), out);
     assertTrue(out.contains("input  x      float [T, B, 9]"), out);
     assertTrue(out.contains("input  c0     float [2, B, 6]"), out);
     assertTrue(out.contains("output pred   float [T, B, 9]"), out);

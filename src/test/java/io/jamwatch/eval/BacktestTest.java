@@ -73,4 +73,26 @@ class BacktestTest {
     assertEquals(599 / 3600.0, r.deviceHours(), 1e-12);
     assertEquals(Map.of("wear", 1), r.jamsByMechanism());
   }
+
+  @Test
+  void reportIsSelfContainedHtmlWithPicturesAndASummary(@TempDir Path dir) throws Exception {
+    NetworkWeights w = TestModels.random(CellType.GRU, 6, 4, 1, true, 3);
+    OnnxExporter.export(w, TestModels.metadata(w), dir.resolve("m.onnx"));
+    Path logs = log(dir.resolve("log"));
+    Backtest.Result r;
+    try (EventDetector gate = EventDetector.model("m", ScoringModel.load(dir.resolve("m.onnx")))) {
+      r = Backtest.run(logs, List.of(gate, EventDetector.reading("x", 1, "test")), Backtest.Settings.defaults(), null);
+    }
+    BacktestReport.write(r, Map.of("model", "m.onnx"), dir.resolve("report"));
+    String html = java.nio.file.Files.readString(dir.resolve("report/report.html"));
+    // PR curves, and one risk picture for the one jam; the model catches nothing at its operating
+    // point here (random weights), so no lead-time picture for it.
+    int images = html.split("data:image/png;base64,", -1).length - 1;
+    assertEquals(2, images);
+    assertEquals(false, html.contains("src=\"http"));
+    com.fasterxml.jackson.databind.JsonNode s =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("report/summary.json").toFile());
+    assertEquals(2, s.get("detectors").size());
+    assertEquals(50.0, s.get("detectors").get(1).get("operatingPoint").get("leadSecondsByMechanism").get("wear").get(0).asDouble(), 1e-9);
+  }
 }
