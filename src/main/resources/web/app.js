@@ -219,7 +219,9 @@ function renderHistory(h) {
   }
   for (let k = 0; k <= 6; k++) {
     const t = t0 + (t1 - t0) * k / 6;
-    g.fillText(fmtTime(t).substring(0, 5), Math.min(x(t) - 14, left + pw - 30), ht - 5);
+    // Minutes suffice for an hour; a short history needs seconds to tell its ticks apart.
+    const label = t1 - t0 > 10 * 60_000 ? fmtTime(t).substring(0, 5) : fmtTime(t);
+    g.fillText(label, Math.min(x(t) - 14, left + pw - 48), ht - 5);
   }
   g.strokeStyle = '#1d232b'; g.lineWidth = 1.5; g.beginPath();
   h.risk.t.forEach((t, i) => { const px = x(t), py = y(h.risk.v[i]); if (i === 0) g.moveTo(px, py); else g.lineTo(px, py); });

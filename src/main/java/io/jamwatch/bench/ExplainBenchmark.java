@@ -12,6 +12,7 @@ import io.jamwatch.onnx.ModelMetadata;
 import io.jamwatch.onnx.OnnxExporter;
 import io.jamwatch.onnx.ScoringModel;
 import io.jamwatch.stream.AlertExplainer;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,8 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Cost of explaining one raised alert ({@link AlertExplainer#explain}: one encode plus one ONNX
  * Runtime step per feature group) beside the cost of scoring one event ({@link
- * ScoringModel#score}), on the simulator's shape of input: 7 readings, 5 event types and the time
- * gap, i.e. 21 features in 9 groups. Run:
+ * ScoringModel#score}): random one-layer networks (H = 64) on the simulator's shape of input (7
+ * readings, 5 event types and the time gap: 21 features in 9 groups), and the bundled
+ * models/default.onnx (run from the project folder). Run:
  *
  * <pre>
  *   java -Xss16m -cp target/jamwatch.jar org.openjdk.jmh.Main ExplainBenchmark
@@ -54,13 +56,11 @@ public class ExplainBenchmark {
   private static final List<String> READINGS = List.of(
       "belt_speed", "dwell_ms", "gap_ms", "lateral_offset_mm", "motor_current_a", "package_length_mm", "vibration_rms");
 
-  @Param({"GRU", "LSTM"})
-  public CellType cell;
+  /** A random one-layer GRU or LSTM with H = 64, or the bundled models/default.onnx. */
+  @Param({"GRU-64", "LSTM-64", "default"})
+  public String model;
 
-  @Param({"64"})
-  public int hidden;
-
-  private ScoringModel model;
+  private ScoringModel scoring;
   private AlertExplainer explainer;
   private DeviceMemory before;
   private DeviceMemory memory;
@@ -69,37 +69,44 @@ public class ExplainBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     TrustedAvroClasses.register();
-    List<FeatureSpec.ReadingSpec> r = new ArrayList<>();
-    for (String n : READINGS) r.add(new FeatureSpec.ReadingSpec(n, Transform.NONE, 0f, 1f));
-    List<String> types = Arrays.stream(EventType.values()).filter(t -> t != EventType.UNKNOWN).map(Enum::name).toList();
-    FeatureSpec spec = new FeatureSpec(FeatureSpec.VERSION, r, types, 0f, 1f, FeatureSpec.DEFAULT_CLIP, 0);
-    NetworkWeights w = NetworkWeights.random(cell, spec.size(), hidden, 1, false, true, false, new SplittableRandom(1));
-    model = ScoringModel.load(OnnxExporter.build(w, ModelMetadata.describe(w, spec, null)).toByteArray(), "bench");
-    explainer = new AlertExplainer(model);
+    if (model.equals("default")) {
+      scoring = ScoringModel.load(Path.of("models/default.onnx"));
+    } else {
+      List<FeatureSpec.ReadingSpec> r = new ArrayList<>();
+      for (String n : READINGS) r.add(new FeatureSpec.ReadingSpec(n, Transform.NONE, 0f, 1f));
+      List<String> types = Arrays.stream(EventType.values()).filter(t -> t != EventType.UNKNOWN).map(Enum::name).toList();
+      FeatureSpec spec = new FeatureSpec(FeatureSpec.VERSION, r, types, 0f, 1f, FeatureSpec.DEFAULT_CLIP, 0);
+      CellType cell = CellType.valueOf(model.substring(0, model.indexOf('-')));
+      int hidden = Integer.parseInt(model.substring(model.indexOf('-') + 1));
+      NetworkWeights w = NetworkWeights.random(cell, spec.size(), hidden, 1, false, true, false, new SplittableRandom(1));
+      scoring = ScoringModel.load(OnnxExporter.build(w, ModelMetadata.describe(w, spec, null)).toByteArray(), "bench");
+    }
+    explainer = new AlertExplainer(scoring);
+    List<String> names = scoring.metadata().featureSpec().readingNames();
     SplittableRandom rng = new SplittableRandom(2);
-    memory = model.newMemory();
+    memory = scoring.newMemory();
     long t = 1_767_225_600_000L;
-    for (int i = 0; i < 50; i++) model.score(event(rng, t += 700), memory);
+    for (int i = 0; i < 50; i++) scoring.score(event(names, rng, t += 700), memory);
     before = memory.copy();
-    event = event(rng, t + 700);
+    event = event(names, rng, t + 700);
   }
 
-  private static ScannerEvent event(SplittableRandom rng, long t) {
+  private static ScannerEvent event(List<String> names, SplittableRandom rng, long t) {
     Map<String, Float> readings = new HashMap<>();
-    for (String n : READINGS) readings.put(n, (float) rng.nextGaussian());
+    for (String n : names) readings.put(n, (float) (1 + rng.nextGaussian()));
     return ScannerEvent.newBuilder().setDeviceId("L01-S01").setLineId("L01").setEventTime(Instant.ofEpochMilli(t))
         .setType(EventType.PACKAGE_SCANNED).setReadings(readings).build();
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    model.close();
+    scoring.close();
   }
 
   /** The per-event path: encode + one step (the state is carried; it stays bounded). */
   @Benchmark
   public float score() {
-    return model.score(event, memory);
+    return scoring.score(event, memory);
   }
 
   /** One explanation of a raise: every group occluded in turn, each re-stepped from the state before. */

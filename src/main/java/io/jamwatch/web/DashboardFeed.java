@@ -3,6 +3,8 @@ package io.jamwatch.web;
 import io.jamwatch.avro.JamAlert;
 import io.jamwatch.avro.JamRiskScore;
 import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.logs.TrustedAvroClasses;
+import io.jamwatch.stream.AvroSerde;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -102,9 +104,11 @@ public final class DashboardFeed implements AutoCloseable {
   }
 
   private void loop() {
-    AvroDecoder<JamRiskScore> risk = new AvroDecoder<>(JamRiskScore.getClassSchema());
-    AvroDecoder<JamAlert> alerts = new AvroDecoder<>(JamAlert.getClassSchema());
-    AvroDecoder<ScannerEvent> events = new AvroDecoder<>(ScannerEvent.getClassSchema());
+    // The stream's own serde (Avro single-object encoding): one wire format, one decoder.
+    TrustedAvroClasses.register();
+    AvroSerde<JamRiskScore> risk = new AvroSerde<>(JamRiskScore.getClassSchema());
+    AvroSerde<JamAlert> alerts = new AvroSerde<>(JamAlert.getClassSchema());
+    AvroSerde<ScannerEvent> events = new AvroSerde<>(ScannerEvent.getClassSchema());
     try {
       consumer.subscribe(topics(), new Rewind());
       while (running) {
@@ -116,7 +120,7 @@ public final class DashboardFeed implements AutoCloseable {
             else if (r.topic().equals(config.alertsTopic())) view.onAlert(alerts.decode(r.value()));
             else view.onEvent(events.decode(r.value()));
             consumed.incrementAndGet();
-          } catch (java.io.IOException | RuntimeException e) {
+          } catch (RuntimeException e) {
             long n = undecodable.incrementAndGet();
             if (n <= 10 || n % 1000 == 0) {
               LOG.warn("dashboard cannot decode {}-{}@{} ({} so far): {}", r.topic(), r.partition(), r.offset(), n, e.toString());
