@@ -1,32 +1,26 @@
 package io.jamwatch.eval;
 
-import io.jamwatch.avro.EventType;
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.onnx.DeviceMemory;
 import io.jamwatch.onnx.ScoringModel;
+import io.jamwatch.stream.DeviceEventPolicy;
 import io.jamwatch.stream.RejectReason;
 import io.jamwatch.stream.StreamConfig;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Scores recorded events offline exactly as the stream does (stream/ScoringProcessor): per device
- * a {@link DeviceMemory} stepped once per accepted event by {@link ScoringModel#score}, the one
- * stepping path, so a score here equals the stream's bit for bit. The same per-device policy:
+ * Scores recorded events offline exactly as the stream does (stream/ScoringProcessor): the same
+ * {@link DeviceEventPolicy} decides per device whether an event is rejected (state untouched) and
+ * whether the memory starts fresh (first event, silence gap), and the same {@link
+ * ScoringModel#score} steps a {@link DeviceMemory} once per accepted event, so a score here equals
+ * the stream's bit for bit.
  *
- * <ul>
- *   <li>rejected, state untouched: a NaN/infinite reading ({@code NON_FINITE_READING}), an UNKNOWN
- *       event type, an event time before {@code InputChecks.minEventTime} ({@code ABSURD_TIMESTAMP}),
- *       an eventId among the device's last {@code recentEventIds} applied ({@code DUPLICATE}), an
- *       event time before the device's last applied one ({@code OUT_OF_ORDER}; equal times are
- *       accepted);
- *   <li>a device's first event, and an event more than {@code silenceGapMillis} after the previous
- *       one, start from a fresh memory.
- * </ul>
- *
- * Not replicated: the stream's future-skew check against the wall clock (a recorded log is in the
- * past by construction), TTL eviction (wall clock) and model swaps (one model here).
+ * <p>Not replicated: the stream's future-skew check against the wall clock (a recorded log is in
+ * the past by construction: {@link DeviceEventPolicy#NO_WALL_CLOCK}), TTL eviction (wall clock) and
+ * model swaps (one model here).
  */
 public final class OfflineScorer {
 
@@ -34,20 +28,25 @@ public final class OfflineScorer {
   public record Scored(RejectReason reject, float score, boolean warming, long eventCount, boolean reset) {}
 
   private final ScoringModel model;
-  private final StreamConfig.DeviceStatePolicy policy;
-  private final long minEventTime;
+  private final DeviceEventPolicy policy;
   private final Map<String, Device> devices = new HashMap<>();
 
   private static final class Device {
-    DeviceMemory memory;
+    final DeviceMemory memory;
+    final String modelId;
     long last;
-    final ArrayDeque<String> recent = new ArrayDeque<>();
+    final List<String> recent;
+
+    Device(DeviceMemory memory, String modelId, int recentIds) {
+      this.memory = memory;
+      this.modelId = modelId;
+      this.recent = new ArrayList<>(recentIds + 1);
+    }
   }
 
   public OfflineScorer(ScoringModel model, StreamConfig.DeviceStatePolicy policy, StreamConfig.InputChecks checks) {
     this.model = model;
-    this.policy = policy;
-    this.minEventTime = checks.minEventTime().toEpochMilli();
+    this.policy = new DeviceEventPolicy(checks, policy);
   }
 
   /** With the stream's default policy and checks. */
@@ -60,55 +59,28 @@ public final class OfflineScorer {
   }
 
   public Scored score(ScannerEvent e) {
-    RejectReason bad = check(e);
+    RejectReason bad = policy.checkEvent(e, DeviceEventPolicy.NO_WALL_CLOCK);
     if (bad != null) {
       return new Scored(bad, Float.NaN, false, -1, false);
     }
     long t = e.getEventTime().toEpochMilli();
     Device d = devices.get(e.getDeviceId());
-    boolean reset;
+    DeviceEventPolicy.Start start;
     if (d == null) {
-      d = new Device();
-      d.memory = model.newMemory();
+      d = new Device(model.newMemory(), model.modelId(), policy.recentEventIds());
       devices.put(e.getDeviceId(), d);
-      reset = true;
+      start = DeviceEventPolicy.Start.FIRST_EVENT;
     } else {
-      String id = e.getEventId();
-      if (id != null && d.recent.contains(id)) {
-        return new Scored(RejectReason.DUPLICATE, Float.NaN, false, d.memory.eventCount(), false);
+      bad = policy.checkAgainstDevice(e, d.last, d.recent);
+      if (bad != null) {
+        return new Scored(bad, Float.NaN, false, d.memory.eventCount(), false);
       }
-      if (t < d.last) {
-        return new Scored(RejectReason.OUT_OF_ORDER, Float.NaN, false, d.memory.eventCount(), false);
-      }
-      reset = t - d.last > policy.silenceGapMillis();
-      if (reset) {
-        d.memory.reset();
-      }
+      start = policy.start(d.modelId, d.last, model.modelId(), t);
     }
-    float s = model.score(e, d.memory);
+    float s = policy.step(model, e, d.memory, start.resets());
     boolean warming = model.warming(d.memory);
     d.last = t;
-    if (e.getEventId() != null && policy.recentEventIds() > 0) {
-      d.recent.addLast(e.getEventId());
-      while (d.recent.size() > policy.recentEventIds()) {
-        d.recent.removeFirst();
-      }
-    }
-    return new Scored(null, s, warming, d.memory.eventCount(), reset);
-  }
-
-  private RejectReason check(ScannerEvent e) {
-    if (e.getType() == EventType.UNKNOWN) {
-      return RejectReason.UNKNOWN_EVENT_TYPE;
-    }
-    if (e.getEventTime().toEpochMilli() < minEventTime) {
-      return RejectReason.ABSURD_TIMESTAMP;
-    }
-    for (Float v : e.getReadings().values()) {
-      if (v == null || !Float.isFinite(v)) {
-        return RejectReason.NON_FINITE_READING;
-      }
-    }
-    return null;
+    policy.remember(d.recent, e.getEventId());
+    return new Scored(null, s, warming, d.memory.eventCount(), start.resets());
   }
 }

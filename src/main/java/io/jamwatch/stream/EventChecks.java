@@ -1,20 +1,18 @@
 package io.jamwatch.stream;
 
-import io.jamwatch.avro.EventType;
 import io.jamwatch.avro.ScannerEvent;
-import java.util.Map;
 
 /**
- * Plausibility checks an event must pass before it may touch a device's state; each failure is a
- * {@link RejectedEventException} naming what is wrong and where.
+ * The Kafka record envelope checks an event must pass before it may touch a device's state (a
+ * value present, keyed by its deviceId); the event's own content and the per-device rules are
+ * {@link DeviceEventPolicy}'s. Each failure is a {@link RejectedEventException} naming what is
+ * wrong and where.
  */
 final class EventChecks {
-  private final long minEventTime;
-  private final long maxFutureSkewMillis;
+  private final DeviceEventPolicy policy;
 
-  EventChecks(StreamConfig.InputChecks config) {
-    this.minEventTime = config.minEventTime().toEpochMilli();
-    this.maxFutureSkewMillis = config.maxFutureSkewMillis();
+  EventChecks(DeviceEventPolicy policy) {
+    this.policy = policy;
   }
 
   void check(String key, ScannerEvent e, long wallClockNow) {
@@ -27,24 +25,9 @@ final class EventChecks {
           RejectReason.KEY_MISMATCH,
           "record key '" + key + "' is not the event's deviceId '" + device + "'");
     }
-    if (e.getType() == EventType.UNKNOWN) {
-      throw new RejectedEventException(
-          RejectReason.UNKNOWN_EVENT_TYPE, device + ": event type unknown to this reader");
-    }
-    long t = e.getEventTime().toEpochMilli();
-    if (t < minEventTime || t - wallClockNow > maxFutureSkewMillis) {
-      throw new RejectedEventException(
-          RejectReason.ABSURD_TIMESTAMP,
-          device + ": event time " + t + " (" + java.time.Instant.ofEpochMilli(t)
-              + ") outside [" + java.time.Instant.ofEpochMilli(minEventTime) + ", wall clock + "
-              + maxFutureSkewMillis + " ms]");
-    }
-    for (Map.Entry<String, Float> r : e.getReadings().entrySet()) {
-      Float v = r.getValue();
-      if (v == null || !Float.isFinite(v)) {
-        throw new RejectedEventException(
-            RejectReason.NON_FINITE_READING, device + ": reading " + r.getKey() + " = " + v);
-      }
+    RejectReason bad = policy.checkEvent(e, wallClockNow);
+    if (bad != null) {
+      throw new RejectedEventException(bad, policy.describe(bad, e, 0L));
     }
   }
 }

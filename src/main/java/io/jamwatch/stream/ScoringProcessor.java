@@ -24,8 +24,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Scores one event: reads the device's {@link DeviceState} from the store, steps it once through
- * {@link ScoringModel#score} (the one stepping path, shared with the offline scorer), writes it
+ * Scores one event: reads the device's {@link DeviceState} from the store, admits or rejects the
+ * event and decides on a reset by {@link DeviceEventPolicy} (the one per-device policy, shared with
+ * the offline scorer), steps it once through {@link ScoringModel#score} (the one stepping path), writes it
  * back, emits a {@link JamRiskScore} and any alert transition. Every check that can reject the
  * event runs before the store is written, so a rejected event leaves the state untouched.
  *
@@ -37,6 +38,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
   private final ModelProvider models;
   private final StreamMetrics metrics;
   private final DeviceStateMapper mapper = new DeviceStateMapper();
+  private final DeviceEventPolicy devicePolicy;
   private final EventChecks checks;
   private final AlertState alert = new AlertState();
 
@@ -52,7 +54,8 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
     this.config = config;
     this.models = models;
     this.metrics = metrics;
-    this.checks = new EventChecks(config.input());
+    this.devicePolicy = new DeviceEventPolicy(config.input(), config.state());
+    this.checks = new EventChecks(devicePolicy);
   }
 
   @Override
@@ -82,56 +85,45 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
               : config.alert();
     }
     DeviceState old = store.get(device);
-    List<String> recent = new ArrayList<>(config.state().recentEventIds() + 1);
+    List<String> recent = new ArrayList<>(devicePolicy.recentEventIds() + 1);
     boolean restored = false;
     if (old == null) {
       alert.reset();
     } else {
-      String id = e.getEventId();
-      if (id != null && old.getRecentEventIds().contains(id)) {
-        throw new RejectedEventException(
-            RejectReason.DUPLICATE, device + ": eventId " + id + " already applied");
-      }
       long last = old.getLastEventTime().toEpochMilli();
-      if (t < last) {
-        throw new RejectedEventException(
-            RejectReason.OUT_OF_ORDER,
-            device + ": event time " + t + " is before the last applied " + last);
+      RejectReason bad = devicePolicy.checkAgainstDevice(e, last, old.getRecentEventIds());
+      if (bad != null) {
+        throw new RejectedEventException(bad, devicePolicy.describe(bad, e, last));
       }
       recent.addAll(old.getRecentEventIds());
       mapper.toAlert(old, alert);
       if (!mapper.readable(old)) {
         metrics.reset(StreamMetrics.ResetCause.UNKNOWN_VERSION);
-      } else if (!old.getModelId().equals(m.modelId())) {
-        metrics.reset(StreamMetrics.ResetCause.MODEL_SWAP);
-      } else if (t - last > config.state().silenceGapMillis()) {
-        metrics.reset(StreamMetrics.ResetCause.SILENCE_GAP);
       } else {
-        restored = mapper.toMemory(old, memory);
-        if (!restored) {
-          // Same model id but arrays of another size: only a corrupt state can do this.
-          metrics.reset(StreamMetrics.ResetCause.UNKNOWN_VERSION);
+        DeviceEventPolicy.Start start = devicePolicy.start(old.getModelId(), last, m.modelId(), t);
+        if (start == DeviceEventPolicy.Start.MODEL_SWAP) {
+          metrics.reset(StreamMetrics.ResetCause.MODEL_SWAP);
+        } else if (start == DeviceEventPolicy.Start.SILENCE_GAP) {
+          metrics.reset(StreamMetrics.ResetCause.SILENCE_GAP);
+        } else {
+          restored = mapper.toMemory(old, memory);
+          if (!restored) {
+            // Same model id but arrays of another size: only a corrupt state can do this.
+            metrics.reset(StreamMetrics.ResetCause.UNKNOWN_VERSION);
+          }
         }
       }
     }
-    if (!restored) {
-      memory.reset();
-    }
 
     long t0 = System.nanoTime();
-    float score = m.score(e, memory);
+    float score = devicePolicy.step(m, e, memory, !restored);
     metrics.stepped(System.nanoTime() - t0);
     boolean warming = m.warming(memory);
     metrics.scored(score);
 
     alert.staleAlerted = false;
     AlertPolicy.Transition tr = policy.apply(alert, score, t, warming);
-    if (e.getEventId() != null && config.state().recentEventIds() > 0) {
-      recent.add(e.getEventId());
-      while (recent.size() > config.state().recentEventIds()) {
-        recent.remove(0);
-      }
-    }
+    devicePolicy.remember(recent, e.getEventId());
     store.put(device, mapper.toState(m.modelId(), e.getLineId(), memory, alert, score, wallNow, recent));
 
     JamRiskScore out =

@@ -1,0 +1,168 @@
+package io.jamwatch.stream;
+
+import io.jamwatch.avro.EventType;
+import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.onnx.DeviceMemory;
+import io.jamwatch.onnx.ScoringModel;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * THE per-device admission and reset policy, shared by the stream ({@link ScoringProcessor}) and
+ * the offline scorer ({@code eval/OfflineScorer}) so the two cannot drift apart. It knows nothing
+ * of Kafka: the caller keeps the device's state (in a state store or a map) and asks, per event,
+ * in this order:
+ *
+ * <ol>
+ *   <li>{@link #checkEvent}: is the event itself usable? (type known, plausible event time, finite
+ *       readings);
+ *   <li>{@link #checkAgainstDevice}, when the device has state: is it a duplicate eventId, or older
+ *       than the last event applied? (equal event times are accepted);
+ *   <li>{@link #start}: may the stored memory be continued, or must it be reset first (first event
+ *       of the device, state written by another model, silence longer than the gap)?
+ *   <li>{@link #step}: reset if told to, then one step through {@link ScoringModel#score};
+ *   <li>{@link #remember}: record the eventId among the device's recent ones.
+ * </ol>
+ *
+ * A rejected event must leave the device's state untouched: every check runs before anything is
+ * written. The methods return enums (no allocation per accepted event); {@link #describe} builds
+ * the error message only for a rejection.
+ */
+public final class DeviceEventPolicy {
+  /** Wall-clock value for a recorded log: no clock to compare event times with (no future-skew check). */
+  public static final long NO_WALL_CLOCK = Long.MIN_VALUE;
+
+  /** How a device's memory starts before the event is stepped. */
+  public enum Start {
+    /** Continue the stored memory. */
+    CONTINUE,
+    /** The device has no state yet: fresh memory. */
+    FIRST_EVENT,
+    /** The stored state was written by another model id: reset, never misread. */
+    MODEL_SWAP,
+    /** More than the silence gap (event time) since the device's last event: reset. */
+    SILENCE_GAP;
+
+    /** True when the memory must be reset before the step. */
+    public boolean resets() {
+      return this != CONTINUE;
+    }
+  }
+
+  private final long minEventTime;
+  private final long maxFutureSkewMillis;
+  private final long silenceGapMillis;
+  private final int recentEventIds;
+
+  public DeviceEventPolicy(StreamConfig.InputChecks checks, StreamConfig.DeviceStatePolicy state) {
+    this.minEventTime = checks.minEventTime().toEpochMilli();
+    this.maxFutureSkewMillis = checks.maxFutureSkewMillis();
+    this.silenceGapMillis = state.silenceGapMillis();
+    this.recentEventIds = state.recentEventIds();
+  }
+
+  /** With the stream's default checks and state policy. */
+  public static DeviceEventPolicy defaults() {
+    return new DeviceEventPolicy(StreamConfig.InputChecks.defaults(), StreamConfig.DeviceStatePolicy.defaults());
+  }
+
+  /**
+   * The checks on the event alone, or null when it passes: {@code UNKNOWN_EVENT_TYPE}, {@code
+   * ABSURD_TIMESTAMP} (before the minimum, or beyond the future skew from {@code wallClockNow};
+   * the latter not with {@link #NO_WALL_CLOCK}), {@code NON_FINITE_READING}.
+   */
+  public RejectReason checkEvent(ScannerEvent e, long wallClockNow) {
+    if (e.getType() == EventType.UNKNOWN) {
+      return RejectReason.UNKNOWN_EVENT_TYPE;
+    }
+    long t = e.getEventTime().toEpochMilli();
+    if (t < minEventTime || (wallClockNow != NO_WALL_CLOCK && t - wallClockNow > maxFutureSkewMillis)) {
+      return RejectReason.ABSURD_TIMESTAMP;
+    }
+    for (Float v : e.getReadings().values()) {
+      if (v == null || !Float.isFinite(v)) {
+        return RejectReason.NON_FINITE_READING;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The checks against a device that has state, or null when the event may be applied: {@code
+   * DUPLICATE} when its eventId is among {@code recentEventIds}, {@code OUT_OF_ORDER} when its event
+   * time is before {@code lastEventTime}.
+   */
+  public RejectReason checkAgainstDevice(ScannerEvent e, long lastEventTime, Collection<String> recentEventIds) {
+    String id = e.getEventId();
+    if (id != null && recentEventIds.contains(id)) {
+      return RejectReason.DUPLICATE;
+    }
+    if (e.getEventTime().toEpochMilli() < lastEventTime) {
+      return RejectReason.OUT_OF_ORDER;
+    }
+    return null;
+  }
+
+  /** How the memory of a device with state starts for an admitted event at {@code eventTime}. */
+  public Start start(String storedModelId, long lastEventTime, String modelId, long eventTime) {
+    if (!storedModelId.equals(modelId)) {
+      return Start.MODEL_SWAP;
+    }
+    if (eventTime - lastEventTime > silenceGapMillis) {
+      return Start.SILENCE_GAP;
+    }
+    return Start.CONTINUE;
+  }
+
+  /** Resets {@code memory} when {@code fresh}, then steps it once with {@code e}; returns the score. */
+  public float step(ScoringModel model, ScannerEvent e, DeviceMemory memory, boolean fresh) {
+    if (fresh) {
+      memory.reset();
+    }
+    return model.score(e, memory);
+  }
+
+  /** Appends the applied event's id (if any) to the device's recent ids, keeping the newest few. */
+  public void remember(List<String> recent, String eventId) {
+    if (eventId != null && recentEventIds > 0) {
+      recent.add(eventId);
+      while (recent.size() > recentEventIds) {
+        recent.remove(0);
+      }
+    }
+  }
+
+  /** The number of recent eventIds kept per device. */
+  public int recentEventIds() {
+    return recentEventIds;
+  }
+
+  /** The error message for a rejection of {@code e} ({@code lastEventTime} for OUT_OF_ORDER). */
+  public String describe(RejectReason reason, ScannerEvent e, long lastEventTime) {
+    String device = e.getDeviceId();
+    long t = e.getEventTime().toEpochMilli();
+    switch (reason) {
+      case UNKNOWN_EVENT_TYPE:
+        return device + ": event type unknown to this reader";
+      case ABSURD_TIMESTAMP:
+        return device + ": event time " + t + " (" + Instant.ofEpochMilli(t) + ") outside ["
+            + Instant.ofEpochMilli(minEventTime) + ", wall clock + " + maxFutureSkewMillis + " ms]";
+      case NON_FINITE_READING:
+        for (Map.Entry<String, Float> r : e.getReadings().entrySet()) {
+          Float v = r.getValue();
+          if (v == null || !Float.isFinite(v)) {
+            return device + ": reading " + r.getKey() + " = " + v;
+          }
+        }
+        return device + ": a reading is not finite";
+      case DUPLICATE:
+        return device + ": eventId " + e.getEventId() + " already applied";
+      case OUT_OF_ORDER:
+        return device + ": event time " + t + " is before the last applied " + lastEventTime;
+      default:
+        return device + ": " + reason;
+    }
+  }
+}
