@@ -27,12 +27,16 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code jamwatch bench skab|nab}: the public benchmarks, each under its published protocol. */
+/**
+ * {@code jamwatch bench skab|nab|stream|jmh}: the public benchmarks, each under its published
+ * protocol, and the performance harnesses (the end-to-end stream harness and the JMH benchmarks),
+ * so that every benchmark of BENCHMARKS.md runs from this one command.
+ */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Public benchmarks (SKAB, NAB), each scored with its own published protocol.",
-    subcommands = {BenchCommand.Skab.class, BenchCommand.Nab.class})
+    description = "Public benchmarks (SKAB, NAB), each scored with its own published protocol; performance harnesses (stream, jmh).",
+    subcommands = {BenchCommand.Skab.class, BenchCommand.Nab.class, BenchCommand.Stream.class, BenchCommand.Jmh.class})
 public final class BenchCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -267,6 +271,43 @@ public final class BenchCommand implements Runnable {
       JSON.writeValue(out.resolve("summary.json").toFile(), root);
       o.printf("time: %.1f s; NAB-format results: %s; summary: %s%n", secs, out.resolve("results").resolve(detName),
           out.resolve("summary.json"));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "stream",
+      mixinStandardHelpOptions = true,
+      description = "End-to-end harness through an in-JVM broker: jamwatch vs a pass-through topology doing the same store get/put, exactly_once_v2 and at_least_once, event-to-score latency, bytes per device.")
+  static final class Stream implements Callable<Integer> {
+    @Option(names = "--events", defaultValue = "200000", description = "Simulated events to push through (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--model", description = "Model file to score with (default: a random GRU H=64 fitted to the simulator's features).")
+    Path model;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (events < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--events must be >= 1");
+      io.jamwatch.stream.StreamBenchmark.main(
+          model == null ? new String[] {Integer.toString(events)} : new String[] {Integer.toString(events), model.toString()});
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "jmh",
+      mixinStandardHelpOptions = true,
+      description = "JMH micro-benchmarks in this jar (StepBenchmark, ExplainBenchmark, TrainingThroughputBenchmark); the arguments go to JMH, e.g. `bench jmh StepBenchmark -f 1 -wi 3 -i 5`.")
+  static final class Jmh implements Callable<Integer> {
+    @picocli.CommandLine.Parameters(arity = "0..*", description = "JMH arguments (benchmark regex, -f, -wi, -i, -bm ...).")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      org.openjdk.jmh.Main.main(args.toArray(String[]::new));
       return 0;
     }
   }
