@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * The model card next to a model file: what it is (cell, shape, head, horizon), what it was trained
- * on (log folder, files, SHA-256 fingerprint), how it did on validation (metrics, chosen thresholds
+ * on (log folder, files, SHA-256 fingerprint of the decoded events, {@link io.jamwatch.logs.EventFingerprint}), how it did on validation (metrics, chosen thresholds
  * and the false-alarm rate they give), the config that reproduces it, and the learning curve. Written
  * as JSON (for tools) and Markdown (for people).
  */

@@ -4,19 +4,13 @@ import io.jamwatch.avro.EventType;
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.features.FeatureEncoder;
 import io.jamwatch.features.FeatureSpec;
+import io.jamwatch.logs.EventFingerprint;
 import io.jamwatch.logs.Labeller;
 import io.jamwatch.logs.RecordedLogReader;
 import io.jamwatch.nn.DataSplit;
 import io.jamwatch.nn.TrainingData;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +27,8 @@ public final class RecordedTrainingData {
 
   /**
    * @param data encoded sequences
-   * @param fingerprint SHA-256 over the log's *.avro files (names and bytes, sorted by name)
+   * @param fingerprint {@link EventFingerprint}: SHA-256 over the decoded events in the reader's
+   *     merged order (independent of compression and of how the events are split into files)
    * @param files the files read
    * @param jamEvents JAM events in the log
    * @param plan the validation plan the spec was fitted under
@@ -46,9 +41,11 @@ public final class RecordedTrainingData {
     List<Path> files = RecordedLogReader.avroFiles(logDir);
     Map<String, List<ScannerEvent>> byDevice = new TreeMap<>();
     long first = Long.MAX_VALUE, last = Long.MIN_VALUE, jams = 0;
+    EventFingerprint fingerprint = new EventFingerprint();
     try (RecordedLogReader.EventStream events = RecordedLogReader.open(logDir)) {
       while (events.hasNext()) {
         ScannerEvent e = events.next();
+        fingerprint.add(e);
         byDevice.computeIfAbsent(e.getDeviceId(), k -> new ArrayList<>()).add(e);
         first = Math.min(first, e.getEventTime().toEpochMilli());
         last = Math.max(last, e.getEventTime().toEpochMilli());
@@ -79,7 +76,7 @@ public final class RecordedTrainingData {
       byte[] labels = Labeller.label(ev, horizonMillis, last);
       seqs.add(new TrainingData.Sequence(d.getKey(), x, time, labels));
     }
-    return new Loaded(new TrainingData(spec, F, seqs), fingerprint(files), files, jams, plan);
+    return new Loaded(new TrainingData(spec, F, seqs), fingerprint.hex(), files, jams, plan);
   }
 
   /** The training part of the plan, device by device, each in time order (as FeatureSpec.fit expects). */
@@ -91,25 +88,5 @@ public final class RecordedTrainingData {
     if (train.isEmpty())
       throw new IllegalArgumentException("no training events before the validation cut; record a longer log or more devices");
     return train.iterator();
-  }
-
-  /** SHA-256 over each file's name and bytes, files sorted by name. */
-  public static String fingerprint(List<Path> files) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      for (Path f : files) {
-        md.update(f.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        md.update((byte) 0);
-        try (InputStream in = Files.newInputStream(f)) {
-          for (int r; (r = in.read(buf)) > 0; ) md.update(buf, 0, r);
-        }
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read recorded log files for the fingerprint", e);
-    }
   }
 }

@@ -50,6 +50,11 @@ public final class RecordedLogWriter implements AutoCloseable {
   private long maxEventTime = Long.MIN_VALUE;
 
   public RecordedLogWriter(Path file) {
+    this(file, DEFLATE_LEVEL);
+  }
+
+  /** With an explicit deflate level (1..9); for tests that recompress the same events. */
+  RecordedLogWriter(Path file, int deflateLevel) {
     this.file = file;
     try {
       Path parent = file.toAbsolutePath().getParent();
@@ -58,7 +63,7 @@ public final class RecordedLogWriter implements AutoCloseable {
       }
       OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
       DataFileWriter<ScannerEvent> w = new DataFileWriter<>(new SpecificDatumWriter<>(ScannerEvent.class));
-      w.setCodec(CodecFactory.deflateCodec(DEFLATE_LEVEL));
+      w.setCodec(CodecFactory.deflateCodec(deflateLevel));
       this.writer = w.create(ScannerEvent.getClassSchema(), out, syncMarker(file));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create recorded-log file " + file, e);

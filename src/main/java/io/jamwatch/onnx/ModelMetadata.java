@@ -27,7 +27,7 @@ import java.util.TreeMap;
  * @param horizonSeconds    risk head: a jam within this many seconds is a positive
  * @param raiseThreshold    score at or above which an alert is raised
  * @param clearThreshold    score below which an open alert clears (hysteresis: &lt;= raise)
- * @param dataFingerprint   SHA-256 of the training data (or "" when not known)
+ * @param dataFingerprint   SHA-256 over the training log's decoded events, {@code logs.EventFingerprint} (or "" when not known)
  * @param validationMetrics e.g. pr_auc, roc_auc, loss on the validation split
  * @param surpriseStats     forecast head: statistics turning surprise into a score (null without forecast head)
  * @param warmupEvents      a device's first N events are flagged warming
