@@ -160,6 +160,7 @@ public final class DemoCommand implements Callable<Integer> {
       {"org.slf4j.simpleLogger.defaultLogLevel", "warn"},
       {"org.slf4j.simpleLogger.log.org.apache.kafka", "error"},
       {"org.slf4j.simpleLogger.log.kafka", "error"},
+      {"org.slf4j.simpleLogger.log.state.change.logger", "error"}, // the broker's partition-state log
       {"org.slf4j.simpleLogger.log.io.jamwatch.stream.DeadLetterProcessingHandler", "error"},
       {"org.slf4j.simpleLogger.log.io.jamwatch.stream.DeadLetterDeserializationHandler", "error"},
     };
