@@ -1,8 +1,6 @@
 package io.jamwatch.web;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jamwatch.features.FeatureSpec;
 import io.jamwatch.logs.TrustedAvroClasses;
@@ -13,17 +11,13 @@ import io.jamwatch.onnx.OnnxExporter;
 import io.jamwatch.sim.Readings;
 import io.jamwatch.sim.SimConfig;
 import io.jamwatch.sim.Simulator;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -39,17 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoBrowserIT {
 
-  private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-  private static final Path SCRIPT_DIR = Path.of("src/test/browser");
-
   @TempDir Path dir;
 
   @Test
   void demoPageShowsLiveScoresAnExplainedAlertAndAScannerHistory() throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM),
-        "SKIPPED: no Chromium at " + CHROMIUM + " (apt-get install chromium; .ci/run does)");
-    assertTrue(Files.isDirectory(SCRIPT_DIR.resolve("node_modules/playwright-core")),
-        "playwright-core is not installed: run `npm --prefix src/test/browser ci` (.ci/run does)");
+    BrowserScript.requireBrowser();
     Path jar = Path.of("target/jamwatch.jar").toAbsolutePath();
     assertTrue(Files.isRegularFile(jar), "run after `package`: " + jar);
     Path model = vibrationModel(dir.resolve("vibration.onnx"));
@@ -68,21 +56,8 @@ class DemoBrowserIT {
     try {
       URI uri = URI.create("http://127.0.0.1:" + port + "/");
       awaitUp(uri, demo);
-      Process node = new ProcessBuilder("node", "dashboard.mjs", uri.toString(), shot.toString(), "any")
-          .directory(SCRIPT_DIR.toFile())
-          .redirectErrorStream(true)
-          .start();
-      List<String> output = new ArrayList<>();
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = out.readLine()) != null) {
-          System.out.println(line);
-          output.add(line);
-        }
-      }
-      assertTrue(node.waitFor(30, TimeUnit.SECONDS), "browser script did not exit");
-      assertEquals(0, node.exitValue(), "browser script failed:\n" + String.join("\n", output)
-          + "\n--- demo log tail:\n" + tail(dir.resolve("demo.log")));
+      BrowserScript.run(uri.toString(), shot, "any", line -> {},
+          () -> "\n--- demo log tail:\n" + tail(dir.resolve("demo.log")));
     } finally {
       demo.destroy(); // SIGTERM: the demo stops cleanly
       if (!demo.waitFor(30, TimeUnit.SECONDS)) demo.destroyForcibly();
