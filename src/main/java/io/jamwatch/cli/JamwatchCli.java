@@ -48,7 +48,25 @@ public final class JamwatchCli implements Runnable {
       cl.addSubcommand(sub);
     }
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExecutionExceptionHandler(JamwatchCli::reportBadInput);
     return cl;
+  }
+
+  /**
+   * Bad input (a missing or foreign file, an invalid value: IllegalArgumentException or an I/O
+   * error) ends every command the same way: one line naming the command and the problem, exit code
+   * 2, no stack trace. Anything else is a bug and keeps its stack trace; so does bad input when
+   * JAMWATCH_STACKTRACE is set.
+   */
+  private static int reportBadInput(Exception e, CommandLine cmd, CommandLine.ParseResult parsed)
+      throws Exception {
+    boolean badInput = e instanceof IllegalArgumentException
+        || e instanceof java.io.IOException
+        || e instanceof java.io.UncheckedIOException;
+    if (!badInput || System.getenv("JAMWATCH_STACKTRACE") != null) throw e;
+    String why = e instanceof IllegalArgumentException && e.getMessage() != null ? e.getMessage() : e.toString();
+    cmd.getErr().println("jamwatch " + cmd.getCommandName() + ": " + why);
+    return 2;
   }
 
   public static void main(String[] args) {

@@ -66,4 +66,14 @@ class InspectCommandTest {
     assertNotEquals("0", r[0]);
     assertTrue(r[2].contains("not an ONNX model"), r[2]);
   }
+
+  @Test
+  void refusesAFileThatIsNotAModelWithOneLineAndExitCode2() throws Exception {
+    Path f = dir.resolve("notes.txt");
+    java.nio.file.Files.writeString(f, "not a model");
+    String[] r = run("inspect", f.toString());
+    assertEquals("2", r[0]);
+    assertTrue(r[2].startsWith("jamwatch inspect: model " + f + " is not an ONNX model file"), r[2]);
+    assertTrue(!r[2].contains("\tat "), "no stack trace: " + r[2]);
+  }
 }
