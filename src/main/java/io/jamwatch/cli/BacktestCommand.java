@@ -3,7 +3,7 @@ package io.jamwatch.cli;
 import io.jamwatch.eval.Backtest;
 import io.jamwatch.eval.BacktestReport;
 import io.jamwatch.eval.EventDetector;
-import io.jamwatch.onnx.ScoringModel;
+import io.jamwatch.scoring.ScoringModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -12,7 +12,7 @@ import io.jamwatch.features.FeatureSpec;
 import io.jamwatch.onnx.ModelMetadata;
 import io.jamwatch.onnx.OnnxExporter;
 import io.jamwatch.onnx.OnnxModelCheck;
-import io.jamwatch.onnx.ScoringModel;
+import io.jamwatch.scoring.ScoringModel;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

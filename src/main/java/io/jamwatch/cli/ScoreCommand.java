@@ -4,7 +4,7 @@ import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.eval.OfflineScorer;
 import io.jamwatch.eval.ScoreTableWriter;
 import io.jamwatch.logs.RecordedLogReader;
-import io.jamwatch.onnx.ScoringModel;
+import io.jamwatch.scoring.ScoringModel;
 import io.jamwatch.stream.StreamConfig;
 import java.nio.file.Path;
 import java.util.Map;
@@ -39,7 +39,7 @@ public final class ScoreCommand implements Callable<Integer> {
     StreamConfig.DeviceStatePolicy policy =
         new StreamConfig.DeviceStatePolicy(silenceGapMillis, d.ttlMillis(), d.recentEventIds(),
             d.punctuateMillis(), d.staleAfterMillis(), d.lineActiveMillis());
-    Map<io.jamwatch.stream.RejectReason, Long> rejected = new java.util.TreeMap<>();
+    Map<io.jamwatch.scoring.RejectReason, Long> rejected = new java.util.TreeMap<>();
     long n = 0;
     ProgressBar bar = new ProgressBar("score");
     try (ScoringModel m = ScoringModel.load(model);

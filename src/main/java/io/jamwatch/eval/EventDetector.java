@@ -1,7 +1,7 @@
 package io.jamwatch.eval;
 
 import io.jamwatch.avro.ScannerEvent;
-import io.jamwatch.onnx.ScoringModel;
+import io.jamwatch.scoring.ScoringModel;
 import java.util.HashMap;
 import java.util.Map;
 

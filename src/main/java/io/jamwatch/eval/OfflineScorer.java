@@ -1,10 +1,10 @@
 package io.jamwatch.eval;
 
 import io.jamwatch.avro.ScannerEvent;
-import io.jamwatch.onnx.DeviceMemory;
-import io.jamwatch.onnx.ScoringModel;
-import io.jamwatch.stream.DeviceEventPolicy;
-import io.jamwatch.stream.RejectReason;
+import io.jamwatch.scoring.DeviceMemory;
+import io.jamwatch.scoring.ScoringModel;
+import io.jamwatch.scoring.DeviceEventPolicy;
+import io.jamwatch.scoring.RejectReason;
 import io.jamwatch.stream.StreamConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,7 +46,7 @@ public final class OfflineScorer {
 
   public OfflineScorer(ScoringModel model, StreamConfig.DeviceStatePolicy policy, StreamConfig.InputChecks checks) {
     this.model = model;
-    this.policy = new DeviceEventPolicy(checks, policy);
+    this.policy = StreamConfig.eventPolicy(checks, policy);
   }
 
   /** With the stream's default policy and checks. */

@@ -5,8 +5,8 @@ import io.jamwatch.avro.EventType;
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.features.FeatureGroup;
 import io.jamwatch.features.FeatureSpec;
-import io.jamwatch.onnx.DeviceMemory;
-import io.jamwatch.onnx.ScoringModel;
+import io.jamwatch.scoring.DeviceMemory;
+import io.jamwatch.scoring.ScoringModel;
 import java.util.ArrayList;
 import java.util.List;
 

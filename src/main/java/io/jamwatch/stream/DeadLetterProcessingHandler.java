@@ -1,5 +1,6 @@
 package io.jamwatch.stream;
 
+import io.jamwatch.scoring.RejectReason;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;

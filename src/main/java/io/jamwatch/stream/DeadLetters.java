@@ -1,5 +1,6 @@
 package io.jamwatch.stream;
 
+import io.jamwatch.scoring.RejectReason;
 import io.jamwatch.avro.DeadLetter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

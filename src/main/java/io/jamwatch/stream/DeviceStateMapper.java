@@ -1,7 +1,8 @@
 package io.jamwatch.stream;
 
+import io.jamwatch.scoring.AlertState;
 import io.jamwatch.avro.DeviceState;
-import io.jamwatch.onnx.DeviceMemory;
+import io.jamwatch.scoring.DeviceMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;

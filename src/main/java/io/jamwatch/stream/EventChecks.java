@@ -1,5 +1,7 @@
 package io.jamwatch.stream;
 
+import io.jamwatch.scoring.RejectReason;
+import io.jamwatch.scoring.DeviceEventPolicy;
 import io.jamwatch.avro.ScannerEvent;
 
 /**

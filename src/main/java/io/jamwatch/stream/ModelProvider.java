@@ -1,6 +1,6 @@
 package io.jamwatch.stream;
 
-import io.jamwatch.onnx.ScoringModel;
+import io.jamwatch.scoring.ScoringModel;
 
 /**
  * Where the scoring processor gets its model. {@link #current()} is called once per event on the

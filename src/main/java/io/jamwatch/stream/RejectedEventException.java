@@ -1,5 +1,6 @@
 package io.jamwatch.stream;
 
+import io.jamwatch.scoring.RejectReason;
 /**
  * Thrown by the scoring processor, before it touches the state store, for an event it will not
  * apply; Kafka Streams hands it to {@link DeadLetterProcessingHandler}, which writes the dead

@@ -1,6 +1,6 @@
 package io.jamwatch.stream;
 
-import io.jamwatch.onnx.ScoringModel;
+import io.jamwatch.scoring.ScoringModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,13 +1,17 @@
 package io.jamwatch.stream;
 
+import io.jamwatch.scoring.RejectReason;
+import io.jamwatch.scoring.AlertState;
+import io.jamwatch.scoring.AlertPolicy;
+import io.jamwatch.scoring.DeviceEventPolicy;
 import io.jamwatch.avro.AlertKind;
 import io.jamwatch.avro.AlertReason;
 import io.jamwatch.avro.DeviceState;
 import io.jamwatch.avro.JamAlert;
 import io.jamwatch.avro.JamRiskScore;
 import io.jamwatch.avro.ScannerEvent;
-import io.jamwatch.onnx.DeviceMemory;
-import io.jamwatch.onnx.ScoringModel;
+import io.jamwatch.scoring.DeviceMemory;
+import io.jamwatch.scoring.ScoringModel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,7 +58,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
     this.config = config;
     this.models = models;
     this.metrics = metrics;
-    this.devicePolicy = new DeviceEventPolicy(config.input(), config.state());
+    this.devicePolicy = StreamConfig.eventPolicy(config.input(), config.state());
     this.checks = new EventChecks(devicePolicy);
   }
 

@@ -1,5 +1,7 @@
 package io.jamwatch.stream;
 
+import io.jamwatch.scoring.DeviceEventPolicy;
+import io.jamwatch.scoring.AlertPolicy;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -100,6 +102,17 @@ public record StreamConfig(
     public static InputChecks defaults() {
       return new InputChecks(Instant.parse("2000-01-01T00:00:00Z"), 86_400_000L);
     }
+  }
+
+  /** The per-device admission and reset policy of these input checks and state policy. */
+  public static DeviceEventPolicy eventPolicy(InputChecks input, DeviceStatePolicy state) {
+    return new DeviceEventPolicy(
+        input.minEventTime().toEpochMilli(), input.maxFutureSkewMillis(), state.silenceGapMillis(), state.recentEventIds());
+  }
+
+  /** The stream's default admission and reset policy. */
+  public static DeviceEventPolicy defaultEventPolicy() {
+    return eventPolicy(InputChecks.defaults(), DeviceStatePolicy.defaults());
   }
 
   public StreamConfig {

@@ -1,5 +1,7 @@
 package io.jamwatch.stream;
 
+import io.jamwatch.scoring.RejectReason;
+import io.jamwatch.scoring.ScoringModel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

@@ -9,7 +9,7 @@ import io.jamwatch.logs.RecordedLogWriter;
 import io.jamwatch.nn.CellType;
 import io.jamwatch.nn.NetworkWeights;
 import io.jamwatch.onnx.OnnxExporter;
-import io.jamwatch.onnx.ScoringModel;
+import io.jamwatch.scoring.ScoringModel;
 import io.jamwatch.onnx.TestModels;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package io.jamwatch.onnx;
 
+import io.jamwatch.scoring.ScoringModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,5 +1,8 @@
 package io.jamwatch.onnx;
 
+import io.jamwatch.scoring.ScoringModelTest;
+
+import io.jamwatch.scoring.ScoringModel;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jamwatch.avro.ScannerEvent;

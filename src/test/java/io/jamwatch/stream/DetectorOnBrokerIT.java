@@ -1,5 +1,6 @@
 package io.jamwatch.stream;
 
+import io.jamwatch.scoring.RejectReason;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

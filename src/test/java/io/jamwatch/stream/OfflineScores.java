@@ -2,7 +2,7 @@ package io.jamwatch.stream;
 
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.eval.OfflineScorer;
-import io.jamwatch.onnx.ScoringModel;
+import io.jamwatch.scoring.ScoringModel;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.jamwatch.stream;
 
+import io.jamwatch.scoring.RejectReason;
+import io.jamwatch.scoring.AlertPolicy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,8 +20,8 @@ import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.logs.RecordedLogReader;
 import io.jamwatch.logs.RecordedLogWriter;
 import io.jamwatch.nn.CellType;
-import io.jamwatch.onnx.DeviceMemory;
-import io.jamwatch.onnx.ScoringModel;
+import io.jamwatch.scoring.DeviceMemory;
+import io.jamwatch.scoring.ScoringModel;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

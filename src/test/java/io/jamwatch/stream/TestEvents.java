@@ -10,12 +10,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /** Deterministic synthetic scanner events for the stream tests (the simulator is not needed here). */
-final class TestEvents {
-  static final String SPEED = "belt_speed";
-  static final String GAP = "gap_ms";
-  static final String VIBRATION = "vibration_rms";
+public final class TestEvents {
+  public static final String SPEED = "belt_speed";
+  public static final String GAP = "gap_ms";
+  public static final String VIBRATION = "vibration_rms";
   /** 2026-01-01T00:00:00Z. */
-  static final long T0 = 1_767_225_600_000L;
+  public static final long T0 = 1_767_225_600_000L;
 
   private TestEvents() {}
 
@@ -23,7 +23,7 @@ final class TestEvents {
    * {@code devices} scanners on each of {@code lines} lines, each emitting {@code perDevice}
    * events {@code stepMillis} apart (devices interleaved, event-time order), eventIds unique.
    */
-  static List<ScannerEvent> lines(int lines, int devices, int perDevice, long stepMillis, long seed) {
+  public static List<ScannerEvent> lines(int lines, int devices, int perDevice, long stepMillis, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     List<ScannerEvent> out = new ArrayList<>(lines * devices * perDevice);
     for (int i = 0; i < perDevice; i++) {
@@ -39,7 +39,7 @@ final class TestEvents {
     return out;
   }
 
-  static ScannerEvent event(String device, String line, long t, String eventId, SplittableRandom rng) {
+  public static ScannerEvent event(String device, String line, long t, String eventId, SplittableRandom rng) {
     Map<String, Float> r = new LinkedHashMap<>();
     r.put(SPEED, (float) (2.0 + 0.1 * rng.nextGaussian()));
     if (rng.nextDouble() < 0.9) {
@@ -50,7 +50,7 @@ final class TestEvents {
     return event(device, line, t, eventId, type, r);
   }
 
-  static ScannerEvent event(
+  public static ScannerEvent event(
       String device, String line, long t, String eventId, EventType type, Map<String, Float> readings) {
     return ScannerEvent.newBuilder()
         .setDeviceId(device)
@@ -63,7 +63,7 @@ final class TestEvents {
   }
 
   /** One event whose belt speed is {@code speed} (drives the score of {@link TestModels#steerable}). */
-  static ScannerEvent withSpeed(String device, String line, long t, String eventId, float speed) {
+  public static ScannerEvent withSpeed(String device, String line, long t, String eventId, float speed) {
     Map<String, Float> r = new LinkedHashMap<>();
     r.put(SPEED, speed);
     r.put(GAP, 400f);

@@ -10,21 +10,21 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /** Model files for the stream tests, exported by the real exporter into a temp folder. */
-final class TestModels {
+public final class TestModels {
   private TestModels() {}
 
-  static FeatureSpec spec() {
+  public static FeatureSpec spec() {
     return FeatureSpec.fit(TestEvents.lines(2, 4, 50, 1000, 7).iterator());
   }
 
   /** The fitted mean of the belt speed: the steerable model scores it 0.5. */
-  static float speedMean() {
+  public static float speedMean() {
     return spec().readings().stream()
         .filter(r -> r.name().equals(TestEvents.SPEED)).findFirst().orElseThrow().mean();
   }
 
   /** Random weights, risk head (and forecast head if asked). */
-  static Path random(Path dir, String name, CellType cell, boolean forecast, long seed) {
+  public static Path random(Path dir, String name, CellType cell, boolean forecast, long seed) {
     FeatureSpec spec = spec();
     NetworkWeights w =
         NetworkWeights.random(cell, spec.size(), 8, 1, cell == CellType.GRU, !forecast, forecast, new SplittableRandom(seed));
@@ -44,7 +44,7 @@ final class TestModels {
    * tanh(3 x_speed), score = sigmoid(8 h_0). Normalised speed +1 std gives ~1, -1 std gives ~0.
    * Warm-up of {@code warmup} events.
    */
-  static Path steerable(Path dir, String name, int warmup) {
+  public static Path steerable(Path dir, String name, int warmup) {
     FeatureSpec spec = spec();
     int in = spec.size();
     int h = 4;

@@ -11,10 +11,10 @@ import io.jamwatch.nn.TrainConfig;
 import io.jamwatch.nn.TrainResult;
 import io.jamwatch.nn.Trainer;
 import io.jamwatch.nn.TrainingData;
-import io.jamwatch.onnx.DeviceMemory;
+import io.jamwatch.scoring.DeviceMemory;
 import io.jamwatch.onnx.ModelMetadata;
 import io.jamwatch.onnx.OnnxExporter;
-import io.jamwatch.onnx.ScoringModel;
+import io.jamwatch.scoring.ScoringModel;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.jamwatch.eval.bench;
 
+import io.jamwatch.scoring.ScoringModel;
 import io.jamwatch.avro.EventType;
 import io.jamwatch.avro.ScannerEvent;
 import java.time.Instant;

@@ -1,11 +1,11 @@
-package io.jamwatch.stream;
+package io.jamwatch.scoring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.jamwatch.stream.AlertPolicy.Transition;
+import io.jamwatch.scoring.AlertPolicy.Transition;
 import org.junit.jupiter.api.Test;
 
 class AlertPolicyTest {

@@ -1,5 +1,9 @@
-package io.jamwatch.onnx;
+package io.jamwatch.scoring;
 
+import io.jamwatch.onnx.OnnxModelCheck;
+import io.jamwatch.onnx.OnnxExporter;
+import io.jamwatch.onnx.ModelMetadata;
+import io.jamwatch.onnx.OrtStepper;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import com.google.protobuf.InvalidProtocolBufferException;

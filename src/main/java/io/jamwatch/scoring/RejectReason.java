@@ -1,4 +1,4 @@
-package io.jamwatch.stream;
+package io.jamwatch.scoring;
 
 /** Why an input record went to the dead-letter topic (the DeadLetter {@code reason} field). */
 public enum RejectReason {

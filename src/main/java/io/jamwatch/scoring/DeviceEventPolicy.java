@@ -1,16 +1,14 @@
-package io.jamwatch.stream;
+package io.jamwatch.scoring;
 
 import io.jamwatch.avro.EventType;
 import io.jamwatch.avro.ScannerEvent;
-import io.jamwatch.onnx.DeviceMemory;
-import io.jamwatch.onnx.ScoringModel;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
- * THE per-device admission and reset policy, shared by the stream ({@link ScoringProcessor}) and
+ * THE per-device admission and reset policy, shared by the stream (the stream's ScoringProcessor) and
  * the offline scorer ({@code eval/OfflineScorer}) so the two cannot drift apart. It knows nothing
  * of Kafka: the caller keeps the device's state (in a state store or a map) and asks, per event,
  * in this order:
@@ -56,16 +54,30 @@ public final class DeviceEventPolicy {
   private final long silenceGapMillis;
   private final int recentEventIds;
 
-  public DeviceEventPolicy(StreamConfig.InputChecks checks, StreamConfig.DeviceStatePolicy state) {
-    this.minEventTime = checks.minEventTime().toEpochMilli();
-    this.maxFutureSkewMillis = checks.maxFutureSkewMillis();
-    this.silenceGapMillis = state.silenceGapMillis();
-    this.recentEventIds = state.recentEventIds();
+  /**
+   * @param minEventTime        earliest plausible event time (epoch ms)
+   * @param maxFutureSkewMillis how far an event time may lie ahead of the wall clock
+   * @param silenceGapMillis    event-time silence after which a device's memory starts afresh
+   * @param recentEventIds      eventIds remembered per device to recognise duplicates
+   */
+  public DeviceEventPolicy(long minEventTime, long maxFutureSkewMillis, long silenceGapMillis, int recentEventIds) {
+    if (maxFutureSkewMillis < 0 || silenceGapMillis <= 0 || recentEventIds < 0)
+      throw new IllegalArgumentException("device event policy: skew >= 0, silence gap > 0, recent ids >= 0 required, got "
+          + maxFutureSkewMillis + ", " + silenceGapMillis + ", " + recentEventIds);
+    this.minEventTime = minEventTime;
+    this.maxFutureSkewMillis = maxFutureSkewMillis;
+    this.silenceGapMillis = silenceGapMillis;
+    this.recentEventIds = recentEventIds;
   }
 
-  /** With the stream's default checks and state policy. */
-  public static DeviceEventPolicy defaults() {
-    return new DeviceEventPolicy(StreamConfig.InputChecks.defaults(), StreamConfig.DeviceStatePolicy.defaults());
+  /** The same checks with another silence gap (e.g. a benchmark series sampled every 5 minutes). */
+  public DeviceEventPolicy withSilenceGap(long millis) {
+    return new DeviceEventPolicy(minEventTime, maxFutureSkewMillis, millis, recentEventIds);
+  }
+
+  /** The silence gap after which a device's memory is reset. */
+  public long silenceGapMillis() {
+    return silenceGapMillis;
   }
 
   /**

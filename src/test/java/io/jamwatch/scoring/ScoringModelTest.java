@@ -1,5 +1,8 @@
-package io.jamwatch.onnx;
+package io.jamwatch.scoring;
 
+import io.jamwatch.onnx.OnnxExporter;
+import io.jamwatch.onnx.TestModels;
+import io.jamwatch.onnx.ModelMetadata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,11 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-class ScoringModelTest {
+public class ScoringModelTest {
   @TempDir Path dir;
 
   /** One device, n events, some readings missing, irregular gaps, a few NO_READs. */
-  static List<ScannerEvent> sequence(int n, long seed) {
+  public static List<ScannerEvent> sequence(int n, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     List<ScannerEvent> out = new ArrayList<>();
     long t = 1_700_000_000_000L;
@@ -47,7 +50,7 @@ class ScoringModelTest {
   }
 
   /** The encoded sequence x [T, 1, F], exactly as a trainer would build it. */
-  static float[] encode(FeatureSpec spec, List<ScannerEvent> events) {
+  public static float[] encode(FeatureSpec spec, List<ScannerEvent> events) {
     FeatureEncoder enc = new FeatureEncoder(spec);
     float[] x = new float[events.size() * spec.size()];
     float[] row = new float[spec.size()];

@@ -1,8 +1,8 @@
-package io.jamwatch.stream;
+package io.jamwatch.scoring;
 
 /**
  * The alert fields of one device's state, mutable and reused by the processor; mapped to and from
- * {@link io.jamwatch.avro.DeviceState} by {@link DeviceStateMapper}.
+ * {@link io.jamwatch.avro.DeviceState} by the stream's DeviceStateMapper.
  */
 public final class AlertState {
   /** lastClearedAt value meaning "never cleared". */

@@ -1,5 +1,7 @@
-package io.jamwatch.stream;
+package io.jamwatch.scoring;
 
+import io.jamwatch.stream.TestEvents;
+import io.jamwatch.stream.TestModels;
 import static io.jamwatch.stream.TestEvents.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jamwatch.avro.EventType;
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.nn.CellType;
-import io.jamwatch.onnx.DeviceMemory;
-import io.jamwatch.onnx.ScoringModel;
+
+
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,9 +25,7 @@ class DeviceEventPolicyTest {
   private static final long GAP = 60_000;
   private static final long SKEW = 5_000;
   private final DeviceEventPolicy policy =
-      new DeviceEventPolicy(
-          new StreamConfig.InputChecks(Instant.parse("2000-01-01T00:00:00Z"), SKEW),
-          new StreamConfig.DeviceStatePolicy(GAP, 3_600_000, 3, 1_000, 0, 60_000));
+      new DeviceEventPolicy(Instant.parse("2000-01-01T00:00:00Z").toEpochMilli(), SKEW, GAP, 3);
 
   private static ScannerEvent event(long t, String id) {
     return TestEvents.withSpeed("D1", "L1", t, id, 2f);

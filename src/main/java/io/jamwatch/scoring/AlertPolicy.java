@@ -1,4 +1,4 @@
-package io.jamwatch.stream;
+package io.jamwatch.scoring;
 
 /**
  * Alert lifecycle as configuration: an alert is RAISED once the score has stayed at or above

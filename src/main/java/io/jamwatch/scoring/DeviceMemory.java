@@ -1,4 +1,4 @@
-package io.jamwatch.onnx;
+package io.jamwatch.scoring;
 
 import io.jamwatch.features.FeatureEncoder;
 import java.util.Arrays;
