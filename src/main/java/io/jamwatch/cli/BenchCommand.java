@@ -16,6 +16,8 @@ import io.jamwatch.eval.nab.NabResultsWriter;
 import io.jamwatch.eval.nab.NabScorer;
 import io.jamwatch.eval.skab.SkabCorpus;
 import io.jamwatch.eval.skab.SkabScorer;
+import io.jamwatch.scoring.AlertPolicy;
+import io.jamwatch.scoring.DetectorConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -182,13 +184,40 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--limit", defaultValue = "0", description = "Only the first N files (0 = all).")
     int limit;
 
-    @Option(names = "--detector", defaultValue = "gru", description = "gru | lstm | rnn (forecast-head model) | ewma (baseline). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--detector", defaultValue = "gru", description = "gru | lstm | rnn (forecast-head model) | free (model-free detector) | ewma (baseline). Default: ${DEFAULT-VALUE}.")
     String detector;
+
+    @Option(names = "--terms", defaultValue = "forecast,persistence,novelty", split = ",", description = "Detector terms that are on (forecast, persistence, novelty). Default: ${DEFAULT-VALUE}.")
+    List<String> terms;
+
+    @Option(names = "--suppress", defaultValue = "" + NabBench.SUPPRESS_EVENTS, description = "Alert policy: no new alert within this many rows of the last (default: ${DEFAULT-VALUE}).")
+    int suppress;
+
+    @Option(names = "--short-window", description = "Likelihood: raw scores averaged (default: the corpus configuration's).")
+    Integer shortWindow;
+
+    @Option(names = "--error-window", description = "Running error RMS window, rows (default: the corpus configuration's).")
+    Integer errorWindow;
+
+    @Option(names = "--error-scale", description = "Normalised error at which the raw score is 0.5 (default: the corpus configuration's).")
+    Double errorScale;
+
+    @Option(names = "--novelty-margin", description = "Novelty margin, fraction of the range (default: the corpus configuration's).")
+    Double noveltyMargin;
+
+    @Option(names = "--novelty-weight", description = "Novelty strength at the margin (default: the corpus configuration's).")
+    Double noveltyWeight;
+
+    @Option(names = "--raw-scores", description = "Ablation: NAB's row-wise sweep over the raw scores, no alert policy in the loop.")
+    boolean rawScores;
+
+    @Option(names = "--first-of-run", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Likelihood: only the first of a run of very unlikely rows is very unlikely (default: ${DEFAULT-VALUE}).")
+    boolean firstOfRun;
 
     @Option(names = "--seed", defaultValue = "7", description = "Training seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--long-window", defaultValue = "750", description = "Forecast models: 0 = surprise judged against its training-row distribution; N > 0 = against an adaptive long window of N events (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--long-window", defaultValue = "" + NabBench.LONG_WINDOW, description = "Likelihood: effective length (rows) of the re-estimated Gaussian (default: ${DEFAULT-VALUE}).")
     int longWindow;
 
     @Option(names = "--out", defaultValue = "runs/bench-nab", description = "Output folder: summary.json and results/<detector>/... in NAB's format (default: ${DEFAULT-VALUE}).")
@@ -198,7 +227,19 @@ public final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       long start = System.nanoTime();
       NabCorpus corpus = NabCorpus.read(data);
-      SeriesDetector det = BenchDetectors.create(detector, seed, longWindow);
+      DetectorConfig dc = NabBench.detector().toBuilder()
+          .forecastTerm(terms.contains("forecast")).persistenceTerm(terms.contains("persistence"))
+          .noveltyTerm(terms.contains("novelty")).levelTerm(terms.contains("level")).longWindow(longWindow)
+          .firstOfRun(firstOfRun).build();
+      DetectorConfig.Builder db = dc.toBuilder();
+      if (shortWindow != null) db.shortWindow(shortWindow);
+      if (errorWindow != null) db.errorWindow(errorWindow);
+      if (errorScale != null) db.errorScale(errorScale);
+      if (noveltyMargin != null) db.noveltyMargin(noveltyMargin);
+      if (noveltyWeight != null) db.noveltyWeight(noveltyWeight);
+      dc = db.build();
+      SeriesDetector det = BenchDetectors.create(detector, seed, longWindow, dc);
+      AlertPolicy alertBase = NabBench.alertPolicy().withSuppressEvents(suppress);
       int n = limit > 0 ? Math.min(limit, corpus.series().size()) : corpus.series().size();
       ProgressBar bar = new ProgressBar("nab " + det.name());
       int[] done = {0};
@@ -207,10 +248,19 @@ public final class BenchCommand implements Runnable {
       bar.finish(n + " files");
       Path cfg = data.resolve("config/profiles.json");
       List<NabProfile> profiles = Files.isRegularFile(cfg) ? NabProfile.read(cfg) : NabProfile.defaults();
-      List<NabScorer.ProfileResult> results = NabBench.score(runs, profiles);
+      List<NabScorer.ProfileResult> results;
       String detName = "jamwatch-" + det.name();
+      AlertPolicy chosen = null;
+      if (rawScores) {
+        results = NabBench.score(runs, profiles);
+      } else {
+        List<NabBench.AlertResult> ar = NabBench.scoreAlerts(runs, profiles, alertBase);
+        results = ar.stream().map(NabBench.AlertResult::result).toList();
+        chosen = ar.get(0).policy();
+      }
       for (NabBench.SeriesRun r : runs) {
-        NabResultsWriter.write(out.resolve("results"), detName, r.series(), r.scores());
+        NabResultsWriter.write(out.resolve("results"), detName, r.series(),
+            chosen == null ? r.scores() : NabBench.detections(r, chosen));
       }
       double secs = (System.nanoTime() - start) / 1e9;
       int windows = runs.stream().mapToInt(r -> r.series().windows().size()).sum();
@@ -219,11 +269,14 @@ public final class BenchCommand implements Runnable {
       o.printf("NAB: %d files, %d windows of %s (the scoreboard uses 58 files / 116 windows; compare as a trend only)%n",
           runs.size(), windows, data);
       o.printf("detector: %s, fitted per file on its probationary rows%n", det.describe());
+      o.println(rawScores ? "detections: rows with score >= threshold (NAB's row-wise sweep, no alert policy)"
+          : "detections: RAISED rows of the alert policy (" + alertBase + "), raise threshold swept corpus-wide");
       o.printf("%-28s %10s %10s %10s%n", "", "standard", "low FP", "low FN");
       ObjectNode root = JSON.createObjectNode();
       root.put("benchmark", "NAB");
       root.put("detector", detName);
       root.put("detectorDescription", det.describe());
+      root.put("alertPolicy", rawScores ? "none (raw scores)" : alertBase.toString());
       root.put("files", runs.size());
       root.put("windows", windows);
       root.put("seconds", secs);
@@ -263,7 +316,8 @@ public final class BenchCommand implements Runnable {
         f.put("file", r.series().relPath());
         f.put("rows", r.series().size());
         f.put("windows", r.series().windows().size());
-        f.put("rawScore_" + std.name(), NabScorer.scoreAt(r.series(), r.scores(), std, th));
+        f.put("rawScore_" + std.name(), chosen == null ? NabScorer.scoreAt(r.series(), r.scores(), std, th)
+            : NabScorer.scoreAt(r.series(), NabBench.detections(r, chosen), std, 0.5));
         f.put("fitMillis", r.fitMillis());
         f.put("scoreMillis", r.scoreMillis());
       }

@@ -1,6 +1,8 @@
 package io.jamwatch.eval;
 
 import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.scoring.AlertPolicy;
+import io.jamwatch.scoring.AlertState;
 import io.jamwatch.scoring.DeviceMemory;
 import io.jamwatch.scoring.ScoringModel;
 import io.jamwatch.scoring.DeviceEventPolicy;
@@ -24,15 +26,25 @@ import java.util.Map;
  */
 public final class OfflineScorer {
 
-  /** The outcome for one event: {@code reject} null when scored. */
-  public record Scored(RejectReason reject, float score, boolean warming, long eventCount, boolean reset) {}
+  /**
+   * The outcome for one event: {@code reject} null when scored; {@code alert} the transition the
+   * alert policy made (NONE without a policy).
+   */
+  public record Scored(RejectReason reject, float score, boolean warming, long eventCount, boolean reset,
+      AlertPolicy.Transition alert) {
+    public Scored(RejectReason reject, float score, boolean warming, long eventCount, boolean reset) {
+      this(reject, score, warming, eventCount, reset, AlertPolicy.Transition.NONE);
+    }
+  }
 
   private final ScoringModel model;
   private final DeviceEventPolicy policy;
+  private final AlertPolicy alerts; // null: scores only
   private final Map<String, Device> devices = new HashMap<>();
 
   private static final class Device {
     final DeviceMemory memory;
+    final AlertState alert = new AlertState();
     final String modelId;
     long last;
     final List<String> recent;
@@ -45,8 +57,17 @@ public final class OfflineScorer {
   }
 
   public OfflineScorer(ScoringModel model, StreamConfig.DeviceStatePolicy policy, StreamConfig.InputChecks checks) {
+    this(model, StreamConfig.eventPolicy(checks, policy), null);
+  }
+
+  /**
+   * The stream's per-device path: admission and resets by {@code policy}, one step of {@code
+   * model}, then {@code alerts} (null: no alert policy) on the score, as ScoringProcessor applies it.
+   */
+  public OfflineScorer(ScoringModel model, DeviceEventPolicy policy, AlertPolicy alerts) {
     this.model = model;
-    this.policy = StreamConfig.eventPolicy(checks, policy);
+    this.policy = policy;
+    this.alerts = alerts;
   }
 
   /** With the stream's default policy and checks. */
@@ -81,6 +102,7 @@ public final class OfflineScorer {
     boolean warming = model.warming(d.memory);
     d.last = t;
     policy.remember(d.recent, e.getEventId());
-    return new Scored(null, s, warming, d.memory.eventCount(), start.resets());
+    AlertPolicy.Transition tr = alerts == null ? AlertPolicy.Transition.NONE : alerts.apply(d.alert, s, t, warming);
+    return new Scored(null, s, warming, d.memory.eventCount(), start.resets(), tr);
   }
 }

@@ -6,14 +6,25 @@ package io.jamwatch.scoring;
  * {@code minMillisAbove} of event time (set either to its minimum, 1 or 0, to rely on the other
  * alone), and not within {@code cooldownMillis} of the device's last CLEARED. It is CLEARED when
  * the score falls below {@code clearThreshold} (hysteresis: clear &lt;= raise, so a score hovering
- * at the threshold does not flap). Devices still warming up never raise.
+ * at the threshold does not flap). Devices still warming up never raise. Suppression: no new RAISED
+ * within {@code suppressEvents} events of the device's last RAISED (0 = off), as NAB's leading
+ * detectors (contextOSE, KNN-CAD) suppress detections for a while after one; its per-device count
+ * lives in {@link AlertState#eventsSinceRaise}, in the store.
+ *
+ * <p>The one alert policy: the stream, the offline scorer and the benchmarks replay this object.
  */
 public record AlertPolicy(
     float raiseThreshold,
     float clearThreshold,
     int minEventsAbove,
     long minMillisAbove,
-    long cooldownMillis) {
+    long cooldownMillis,
+    int suppressEvents) {
+
+  /** Without suppression. */
+  public AlertPolicy(float raiseThreshold, float clearThreshold, int minEventsAbove, long minMillisAbove, long cooldownMillis) {
+    this(raiseThreshold, clearThreshold, minEventsAbove, minMillisAbove, cooldownMillis, 0);
+  }
 
   public AlertPolicy {
     if (!(raiseThreshold > 0f && raiseThreshold <= 1f)) {
@@ -27,6 +38,9 @@ public record AlertPolicy(
     if (minEventsAbove < 1) {
       throw new IllegalArgumentException("alert min events above must be >= 1, got " + minEventsAbove);
     }
+    if (suppressEvents < 0) {
+      throw new IllegalArgumentException("alert suppress events must be >= 0, got " + suppressEvents);
+    }
     if (minMillisAbove < 0 || cooldownMillis < 0) {
       throw new IllegalArgumentException(
           "alert min duration and cooldown must be >= 0, got " + minMillisAbove + ", " + cooldownMillis);
@@ -39,7 +53,12 @@ public record AlertPolicy(
 
   /** The same policy with other thresholds. */
   public AlertPolicy withThresholds(float raise, float clear) {
-    return new AlertPolicy(raise, clear, minEventsAbove, minMillisAbove, cooldownMillis);
+    return new AlertPolicy(raise, clear, minEventsAbove, minMillisAbove, cooldownMillis, suppressEvents);
+  }
+
+  /** The same policy with another suppression span. */
+  public AlertPolicy withSuppressEvents(int events) {
+    return new AlertPolicy(raiseThreshold, clearThreshold, minEventsAbove, minMillisAbove, cooldownMillis, events);
   }
 
   /** What one score did to the alert. */
@@ -54,6 +73,7 @@ public record AlertPolicy(
    * transition it caused.
    */
   public Transition apply(AlertState s, float score, long t, boolean warming) {
+    if (s.eventsSinceRaise < Integer.MAX_VALUE) s.eventsSinceRaise++;
     if (s.open) {
       s.peak = Math.max(s.peak, score);
       if (score < clearThreshold) {
@@ -77,9 +97,11 @@ public record AlertPolicy(
     s.aboveCount++;
     boolean longEnough = s.aboveCount >= minEventsAbove && t - s.aboveSince >= minMillisAbove;
     boolean cooledDown = !s.everCleared() || t - s.lastClearedAt >= cooldownMillis;
-    if (longEnough && cooledDown) {
+    boolean unsuppressed = s.eventsSinceRaise > suppressEvents;
+    if (longEnough && cooledDown && unsuppressed) {
       s.open = true;
       s.raisedAt = t;
+      s.eventsSinceRaise = 0;
       return Transition.RAISED;
     }
     return Transition.NONE;

@@ -15,6 +15,8 @@ public final class AlertState {
   public long aboveSince;
   public long lastClearedAt = NEVER;
   public boolean staleAlerted;
+  /** Events applied since the last RAISED (saturating; {@code Integer.MAX_VALUE} = never raised). */
+  public int eventsSinceRaise = Integer.MAX_VALUE;
 
   public boolean everCleared() {
     return lastClearedAt != NEVER;
@@ -28,5 +30,6 @@ public final class AlertState {
     aboveSince = 0;
     lastClearedAt = NEVER;
     staleAlerted = false;
+    eventsSinceRaise = Integer.MAX_VALUE;
   }
 }

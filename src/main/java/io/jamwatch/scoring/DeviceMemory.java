@@ -12,8 +12,8 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@code h} [L*H] hidden state; {@code c} [L*H] cell state (LSTM; empty otherwise);
  *   <li>{@code pred} [F] the forecast of this device's next encoded event (forecast head; empty otherwise);
- *   <li>{@code surprise} the ForecastSurprise state: ring of the last W log-surprises, then the
- *       long-window mean and variance ([W + 2]; forecast score only, empty otherwise);
+ *   <li>{@code detector} the post-step detector's state ({@link DetectorStages}; unsupervised
+ *       scores only, empty otherwise);
  *   <li>{@code lastEventTime} event time of the last event stepped ({@link FeatureEncoder#NO_PREVIOUS} before the first);
  *   <li>{@code eventCount} events stepped since the memory was created or reset.
  * </ul>
@@ -24,18 +24,18 @@ public final class DeviceMemory {
   public final float[] h;
   public final float[] c;
   public final float[] pred;
-  public final float[] surprise;
+  public final double[] detector;
   public long lastEventTime = FeatureEncoder.NO_PREVIOUS;
   public long eventCount;
 
-  private final float[] surpriseInit;
+  private final double[] detectorInit;
 
-  DeviceMemory(int stateSize, boolean cellState, int predSize, float[] surpriseInit) {
+  DeviceMemory(int stateSize, boolean cellState, int predSize, double[] detectorInit) {
     h = new float[stateSize];
     c = new float[cellState ? stateSize : 0];
     pred = new float[predSize];
-    this.surpriseInit = surpriseInit.clone();
-    surprise = surpriseInit.clone();
+    this.detectorInit = detectorInit.clone();
+    detector = detectorInit.clone();
   }
 
   // Accessors beside the public fields: the stream's DeviceStateMapper (branch h4) codes against
@@ -56,9 +56,9 @@ public final class DeviceMemory {
     return pred;
   }
 
-  /** The forecast-surprise state, empty unless the score is the forecast's; live. */
-  public float[] surpriseWindow() {
-    return surprise;
+  /** The detector state, empty unless the score is unsupervised; live. */
+  public double[] detector() {
+    return detector;
   }
 
   public long lastEventTime() {
@@ -83,7 +83,7 @@ public final class DeviceMemory {
     Arrays.fill(h, 0f);
     Arrays.fill(c, 0f);
     Arrays.fill(pred, 0f);
-    System.arraycopy(surpriseInit, 0, surprise, 0, surprise.length);
+    System.arraycopy(detectorInit, 0, detector, 0, detector.length);
     lastEventTime = FeatureEncoder.NO_PREVIOUS;
     eventCount = 0;
   }
@@ -91,19 +91,19 @@ public final class DeviceMemory {
   /** Overwrites this memory with {@code o} (a memory of the same model). */
   public void copyFrom(DeviceMemory o) {
     if (o.h.length != h.length || o.c.length != c.length || o.pred.length != pred.length
-        || o.surprise.length != surprise.length)
+        || o.detector.length != detector.length)
       throw new IllegalArgumentException("device memories of different models");
     System.arraycopy(o.h, 0, h, 0, h.length);
     System.arraycopy(o.c, 0, c, 0, c.length);
     System.arraycopy(o.pred, 0, pred, 0, pred.length);
-    System.arraycopy(o.surprise, 0, surprise, 0, surprise.length);
+    System.arraycopy(o.detector, 0, detector, 0, detector.length);
     lastEventTime = o.lastEventTime;
     eventCount = o.eventCount;
   }
 
   /** An independent copy (e.g. to try an occluded input without touching the real state). */
   public DeviceMemory copy() {
-    DeviceMemory m = new DeviceMemory(h.length, c.length > 0, pred.length, surpriseInit);
+    DeviceMemory m = new DeviceMemory(h.length, c.length > 0, pred.length, detectorInit);
     m.copyFrom(this);
     return m;
   }

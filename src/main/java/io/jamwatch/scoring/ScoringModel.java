@@ -10,7 +10,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.jamwatch.avro.EventType;
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.features.FeatureEncoder;
-import io.jamwatch.nn.ForecastSurprise;
+import io.jamwatch.features.FeatureSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,30 +28,75 @@ import java.util.Map;
  *
  * <ul>
  *   <li>risk head: the calibrated probability of a jam within the horizon;
- *   <li>forecast head: the anomaly likelihood of the surprise of this event against the forecast
- *       made at the previous event ({@link ForecastSurprise}); 0 for a device's first event, which
- *       has no forecast to be surprised by.
+ *   <li>forecast head: the post-step detector ({@link DetectorStages}: the likelihoods of the
+ *       error of the forecast made at the previous event and of the persistence error, and range
+ *       novelty, as {@link DetectorConfig} says), whose state lives in {@link DeviceMemory#detector}.
  * </ul>
+ *
+ * <p>The detector configuration is carried in the model file (metadata_props {@value
+ * #DETECTOR_PROP}, JSON; {@link #withDetector} writes it); a file without it uses {@link
+ * DetectorConfig#defaults()}. A model-free scorer ({@link #modelFree}) runs the same detector on a
+ * feature spec alone, without a network (the ablation row "model-free").
  *
  * A model whose metadata or feature spec this build cannot honour is refused at load with a
  * message naming what. Holds one {@link OrtStepper}: not thread-safe, one per stream thread.
  */
 public final class ScoringModel implements AutoCloseable {
+  /** metadata_props key of the detector configuration (JSON, {@link DetectorConfig#toJson()}). */
+  public static final String DETECTOR_PROP = ModelMetadata.PREFIX + "detector";
+
   private final String modelId;
-  private final ModelMetadata meta;
+  private final ModelMetadata meta; // null for a model-free scorer
+  private final FeatureSpec spec;
   private final FeatureEncoder encoder;
-  private final OrtStepper stepper;
-  private final ForecastSurprise surprise; // null unless the score is the forecast's
+  private final OrtStepper stepper; // null for a model-free scorer
+  private final DetectorStages stages; // null unless the score is unsupervised
+  private final int warmupEvents;
+  private final String[] readingNames; // [R]
+  private final int[] readingIdx; // [R] index of reading i's value in the encoded event
+  private final double[] values; // [R] work buffer: this event's readings
   private final float[] x; // [F] work buffer
 
-  private ScoringModel(String modelId, ModelMetadata meta, OrtStepper stepper) {
+  private ScoringModel(String modelId, ModelMetadata meta, FeatureSpec spec, OrtStepper stepper,
+      DetectorConfig detector, int warmupEvents) {
     this.modelId = modelId;
     this.meta = meta;
-    this.encoder = new FeatureEncoder(meta.featureSpec());
+    this.spec = spec;
+    this.encoder = new FeatureEncoder(spec);
     this.stepper = stepper;
-    this.surprise =
-        meta.scoreHead() == ModelMetadata.Head.FORECAST ? ForecastSurprise.of(meta.featureSpec(), meta.surpriseStats()) : null;
-    this.x = new float[meta.inputSize()];
+    boolean unsupervised = meta == null || meta.scoreHead() == ModelMetadata.Head.FORECAST;
+    this.stages = unsupervised ? new DetectorStages(detector, spec.readings().size(), meta != null) : null;
+    this.warmupEvents = warmupEvents;
+    this.readingNames = spec.readingNames().toArray(new String[0]);
+    this.readingIdx = new int[readingNames.length];
+    for (int i = 0; i < readingIdx.length; i++) readingIdx[i] = 2 * i; // FeatureSpec layout: [2i] value, [2i+1] missing
+    this.values = new double[readingNames.length];
+    this.x = new float[spec.size()];
+  }
+
+  /**
+   * The detector alone on a feature spec, no network: the persistence and novelty terms (the
+   * forecast term is off, there is no forecast). Its model id names the spec and the configuration.
+   */
+  public static ScoringModel modelFree(FeatureSpec spec, DetectorConfig detector, int warmupEvents) {
+    String id = "model-free:" + Integer.toHexString((spec.toJson() + detector.toJson()).hashCode());
+    return new ScoringModel(id, null, spec, null, detector, warmupEvents);
+  }
+
+  /** Model bytes with {@code detector} written into their metadata (replacing any earlier one). */
+  public static byte[] withDetector(byte[] model, DetectorConfig detector) {
+    ModelProto proto;
+    try {
+      proto = ModelProto.parseFrom(model);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("not an ONNX model file: " + e.getMessage(), e);
+    }
+    ModelProto.Builder b = proto.toBuilder();
+    for (int i = b.getMetadataPropsCount() - 1; i >= 0; i--) {
+      if (b.getMetadataProps(i).getKey().equals(DETECTOR_PROP)) b.removeMetadataProps(i);
+    }
+    b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(DETECTOR_PROP).setValue(detector.toJson()));
+    return b.build().toByteArray();
   }
 
   /** Loads an .onnx file written by {@link OnnxExporter}. */
@@ -74,7 +119,20 @@ public final class ScoringModel implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("model " + source + " cannot be used: " + e.getMessage(), e);
     }
-    return new ScoringModel(OnnxExporter.modelId(bytes), meta, stepper);
+    return new ScoringModel(OnnxExporter.modelId(bytes), meta, meta.featureSpec(), stepper, readDetector(bytes, source),
+        meta.warmupEvents());
+  }
+
+  /** The detector configuration in model bytes, or the default when the file has none. */
+  public static DetectorConfig readDetector(byte[] bytes, String source) {
+    try {
+      for (StringStringEntryProto p : ModelProto.parseFrom(bytes).getMetadataPropsList()) {
+        if (p.getKey().equals(DETECTOR_PROP)) return DetectorConfig.fromJson(p.getValue());
+      }
+    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("model " + source + ": bad detector configuration: " + e.getMessage(), e);
+    }
+    return DetectorConfig.defaults();
   }
 
   /**
@@ -119,8 +177,14 @@ public final class ScoringModel implements AutoCloseable {
     return modelId;
   }
 
+  /** The model file's metadata; null for a {@link #modelFree} scorer. */
   public ModelMetadata metadata() {
     return meta;
+  }
+
+  /** The post-step detector, or null when the score is the risk head's probability. */
+  public DetectorStages detector() {
+    return stages;
   }
 
   public FeatureEncoder encoder() {
@@ -129,13 +193,11 @@ public final class ScoringModel implements AutoCloseable {
 
   /** A fresh device memory sized for this model. */
   public DeviceMemory newMemory() {
-    float[] s = new float[0];
-    if (surprise != null) {
-      s = new float[surprise.stateSize()];
-      surprise.initState(s);
-    }
-    return new DeviceMemory(meta.layers() * meta.hiddenSize(), meta.cell().hasCellState(),
-        meta.hasForecast() ? meta.inputSize() : 0, s);
+    double[] d = new double[stages == null ? 0 : stages.stateSize()];
+    if (stages != null) stages.initState(d);
+    int state = meta == null ? 0 : meta.layers() * meta.hiddenSize();
+    return new DeviceMemory(state, meta != null && meta.cell().hasCellState(),
+        meta != null && meta.hasForecast() ? meta.inputSize() : 0, d);
   }
 
   /**
@@ -144,26 +206,45 @@ public final class ScoringModel implements AutoCloseable {
    */
   public float score(ScannerEvent e, DeviceMemory m) {
     encoder.encode(e, m.lastEventTime, x);
-    return scoreEncoded(x, e.getEventTime().toEpochMilli(), m);
+    readings(e, values);
+    return scoreEncoded(x, values, e.getEventTime().toEpochMilli(), m);
+  }
+
+  /** The event's readings [R] in the feature spec's order, NaN where missing or not finite. */
+  public void readings(ScannerEvent e, double[] out) {
+    Map<String, Float> r = e.getReadings();
+    for (int i = 0; i < readingNames.length; i++) {
+      Float v = r == null ? null : r.get(readingNames[i]);
+      out[i] = v == null || !Float.isFinite(v) ? Double.NaN : v;
+    }
+  }
+
+  /** R, the readings of the feature spec. */
+  public int readingCount() {
+    return readingNames.length;
   }
 
   /**
-   * The step behind {@link #score} for an already encoded event (for explanations that occlude
-   * features of a copy of the memory). {@code encoded} is read only.
+   * The step behind {@link #score} for an already encoded event and its raw readings (for
+   * explanations that occlude features of a copy of the memory). {@code encoded} and {@code
+   * readings} [R, NaN = missing] are read only.
    */
-  public float scoreEncoded(float[] encoded, long eventTimeMillis, DeviceMemory m) {
-    if (encoded.length != meta.inputSize())
-      throw new IllegalArgumentException("encoded event has " + encoded.length + " features, model needs " + meta.inputSize());
-    if (m.h.length != meta.layers() * meta.hiddenSize() || m.pred.length != (meta.hasForecast() ? meta.inputSize() : 0))
+  public float scoreEncoded(float[] encoded, double[] readings, long eventTimeMillis, DeviceMemory m) {
+    if (encoded.length != spec.size())
+      throw new IllegalArgumentException("encoded event has " + encoded.length + " features, model needs " + spec.size());
+    int hSize = meta == null ? 0 : meta.layers() * meta.hiddenSize();
+    int pSize = meta != null && meta.hasForecast() ? meta.inputSize() : 0;
+    if (m.h.length != hSize || m.pred.length != pSize || m.detector.length != (stages == null ? 0 : stages.stateSize()))
       throw new IllegalArgumentException("device memory is not sized for model " + modelId);
     float s;
-    if (surprise == null) {
+    if (stages == null) {
       s = stepper.step(encoded, m.h, m.c, m.pred.length > 0 ? m.pred : null);
     } else {
       // The forecast made at the previous event is judged before the step overwrites it.
-      long n = m.eventCount;
-      s = n == 0 ? 0f : surprise.score(m.surprise, n - 1, surprise.surprise(m.pred, encoded));
-      stepper.step(encoded, m.h, m.c, m.pred);
+      boolean hasForecast = stages.usesForecast() && m.eventCount > 0;
+      double strength = stages.strength(m.detector, readings, encoded, hasForecast ? m.pred : null, readingIdx);
+      s = (float) DetectorStages.score(strength);
+      if (stepper != null) stepper.step(encoded, m.h, m.c, m.pred);
     }
     m.lastEventTime = eventTimeMillis;
     m.eventCount++;
@@ -172,7 +253,7 @@ public final class ScoringModel implements AutoCloseable {
 
   /** True while the device has stepped at most warmupEvents events (its state is still filling). */
   public boolean warming(DeviceMemory m) {
-    return m.eventCount <= meta.warmupEvents();
+    return m.eventCount <= warmupEvents;
   }
 
   /** The stepper (for benchmarks and tools that need raw steps). */
@@ -182,6 +263,6 @@ public final class ScoringModel implements AutoCloseable {
 
   @Override
   public void close() {
-    stepper.close();
+    if (stepper != null) stepper.close();
   }
 }

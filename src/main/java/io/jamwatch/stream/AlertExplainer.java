@@ -37,6 +37,8 @@ public final class AlertExplainer {
   private final float[] baseline; // [F] the training-mean input
   private final float[] encoded; // [F] the event as seen
   private final float[] occluded; // [F] work buffer
+  private final double[] readings; // [R] work buffer: the event's readings
+  private final double[] occludedReadings; // [R] work buffer
   private final DeviceMemory work;
   private final DeviceMemory before;
   private final float[] drops;
@@ -51,6 +53,8 @@ public final class AlertExplainer {
     if (plain >= 0) baseline[spec.eventTypeOffset() + plain] = 1f;
     this.encoded = new float[f];
     this.occluded = new float[f];
+    this.readings = new double[model.readingCount()];
+    this.occludedReadings = new double[model.readingCount()];
     this.work = model.newMemory();
     this.before = model.newMemory();
     this.drops = new float[groups.size()];
@@ -75,13 +79,17 @@ public final class AlertExplainer {
    */
   public List<AlertReason> explain(ScannerEvent e, DeviceMemory stateBefore, float score) {
     model.encoder().encode(e, stateBefore.lastEventTime(), encoded);
+    model.readings(e, readings);
     long t = e.getEventTime().toEpochMilli();
+    int readingSlots = 2 * readings.length; // FeatureSpec layout: reading i at [2i, 2i+2)
     for (int g = 0; g < groups.size(); g++) {
       FeatureGroup group = groups.get(g);
       System.arraycopy(encoded, 0, occluded, 0, encoded.length);
       System.arraycopy(baseline, group.start(), occluded, group.start(), group.size());
+      System.arraycopy(readings, 0, occludedReadings, 0, readings.length);
+      if (group.start() < readingSlots) occludedReadings[group.start() / 2] = Double.NaN; // occluded = missing
       work.copyFrom(stateBefore);
-      drops[g] = score - model.scoreEncoded(occluded, t, work);
+      drops[g] = score - model.scoreEncoded(occluded, occludedReadings, t, work);
     }
     List<AlertReason> out = new ArrayList<>(TOP_REASONS);
     boolean[] taken = new boolean[groups.size()];

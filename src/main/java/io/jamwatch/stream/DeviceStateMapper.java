@@ -14,8 +14,13 @@ import java.util.List;
  * arrays do not fit the model is not read: the caller resets it.
  */
 public final class DeviceStateMapper {
-  /** Version of the stored form this mapper reads and writes. */
-  public static final int VERSION = 1;
+  /**
+   * Version of the stored form this mapper reads and writes. 2: the post-step detector's state
+   * ({@code detector}, float64) replaced the forecast-surprise ring, and the alert's suppression
+   * count was added. A version-1 state is not read: the device restarts fresh, counted as an
+   * unreadable state (its scores would have meant something else).
+   */
+  public static final int VERSION = 2;
 
   public boolean readable(DeviceState s) {
     return s.getVersion() == VERSION;
@@ -28,7 +33,7 @@ public final class DeviceStateMapper {
    */
   public boolean toMemory(DeviceState s, DeviceMemory m) {
     if (!(read(s.getH(), m.h) && read(s.getC(), m.c) && read(s.getPred(), m.pred)
-        && read(s.getSurpriseWindow(), m.surprise))) {
+        && readDoubles(s.getDetector(), m.detector))) {
       return false;
     }
     m.lastEventTime = s.getLastEventTime().toEpochMilli();
@@ -44,6 +49,7 @@ public final class DeviceStateMapper {
     a.aboveSince = s.getAboveSince();
     a.lastClearedAt = s.getLastClearedAt();
     a.staleAlerted = s.getStaleAlerted();
+    a.eventsSinceRaise = s.getEventsSinceRaise();
   }
 
   public DeviceState toState(
@@ -61,7 +67,8 @@ public final class DeviceStateMapper {
         .setH(write(m.h))
         .setC(write(m.c))
         .setPred(write(m.pred))
-        .setSurpriseWindow(write(m.surprise))
+        .setSurpriseWindow(EMPTY)
+        .setDetector(writeDoubles(m.detector))
         .setLastEventTime(java.time.Instant.ofEpochMilli(m.lastEventTime))
         .setLastSeenWallClock(wallClock)
         .setEventCount(m.eventCount)
@@ -73,6 +80,7 @@ public final class DeviceStateMapper {
         .setAboveSince(a.aboveSince)
         .setLastClearedAt(a.lastClearedAt)
         .setStaleAlerted(a.staleAlerted)
+        .setEventsSinceRaise(a.eventsSinceRaise)
         .setRecentEventIds(recentEventIds)
         .build();
   }
@@ -82,6 +90,23 @@ public final class DeviceStateMapper {
     ByteBuffer b = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(v);
     return b;
+  }
+
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+  /** Float64 little-endian bytes of {@code v}. */
+  public static ByteBuffer writeDoubles(double[] v) {
+    ByteBuffer b = ByteBuffer.allocate(v.length * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    b.asDoubleBuffer().put(v);
+    return b;
+  }
+
+  private static boolean readDoubles(ByteBuffer bytes, double[] into) {
+    if (bytes.remaining() != into.length * Double.BYTES) {
+      return false;
+    }
+    bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(into);
+    return true;
   }
 
   private static boolean read(ByteBuffer bytes, float[] into) {

@@ -150,7 +150,7 @@ public record StreamConfig(
                   "state.punctuate-interval", "stale.after", "stale.line-active-window",
                   "input.min-event-time", "input.max-future-skew",
                   "alert.raise-threshold", "alert.clear-threshold", "alert.min-events-above",
-                  "alert.min-duration-above", "alert.cooldown",
+                  "alert.min-duration-above", "alert.cooldown", "alert.suppress-events",
                   "http.port")));
 
   public static StreamConfig load(Path file) throws IOException {
@@ -205,7 +205,8 @@ public record StreamConfig(
             floating(p, "alert.clear-threshold", a.clearThreshold()),
             integer(p, "alert.min-events-above", a.minEventsAbove()),
             duration(p, "alert.min-duration-above", a.minMillisAbove()),
-            duration(p, "alert.cooldown", a.cooldownMillis()));
+            duration(p, "alert.cooldown", a.cooldownMillis()),
+            integer(p, "alert.suppress-events", a.suppressEvents()));
     return new StreamConfig(
         topics,
         Path.of(p.getProperty("model.path", d.modelPath().toString()).trim()),

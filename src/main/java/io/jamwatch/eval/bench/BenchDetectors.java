@@ -1,17 +1,30 @@
 package io.jamwatch.eval.bench;
 
+import io.jamwatch.nn.CellType;
+import io.jamwatch.scoring.DetectorConfig;
+
 /** The detectors the bench command can run, by name. */
 public final class BenchDetectors {
 
   private BenchDetectors() {}
 
-  public static SeriesDetector create(String name, long seed, int longWindow) {
+  /**
+   * @param detector the post-step detector configuration of the corpus (forecast models and the
+   *     model-free detector; the EWMA baseline has none)
+   */
+  public static SeriesDetector create(String name, long seed, int longWindow, DetectorConfig detector) {
     return switch (name) {
       case "ewma" -> new EwmaSeriesDetector(0.05, 30);
-      case "gru" -> ForecastModelDetector.small(io.jamwatch.nn.CellType.GRU, seed, longWindow);
-      case "lstm" -> ForecastModelDetector.small(io.jamwatch.nn.CellType.LSTM, seed, longWindow);
-      case "rnn" -> ForecastModelDetector.small(io.jamwatch.nn.CellType.RNN, seed, longWindow);
-      default -> throw new IllegalArgumentException("unknown detector '" + name + "' (known: gru, lstm, rnn, ewma)");
+      case "free" -> new ModelFreeDetector(detector, 10);
+      case "gru" -> ForecastModelDetector.small(CellType.GRU, seed, longWindow).withDetector(detector);
+      case "lstm" -> ForecastModelDetector.small(CellType.LSTM, seed, longWindow).withDetector(detector);
+      case "rnn" -> ForecastModelDetector.small(CellType.RNN, seed, longWindow).withDetector(detector);
+      default -> throw new IllegalArgumentException("unknown detector '" + name + "' (known: gru, lstm, rnn, free, ewma)");
     };
+  }
+
+  /** With the product's default detector configuration. */
+  public static SeriesDetector create(String name, long seed, int longWindow) {
+    return create(name, seed, longWindow, DetectorConfig.defaults());
   }
 }

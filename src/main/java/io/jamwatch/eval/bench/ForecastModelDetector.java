@@ -11,9 +11,9 @@ import io.jamwatch.nn.TrainConfig;
 import io.jamwatch.nn.TrainResult;
 import io.jamwatch.nn.Trainer;
 import io.jamwatch.nn.TrainingData;
-import io.jamwatch.scoring.DeviceMemory;
 import io.jamwatch.onnx.ModelMetadata;
 import io.jamwatch.onnx.OnnxExporter;
+import io.jamwatch.scoring.DetectorConfig;
 import io.jamwatch.scoring.ScoringModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +29,13 @@ public final class ForecastModelDetector implements PretrainableDetector {
   private final TrainConfig config;
   private final int warmupEvents;
   private final int longWindow;
+  private DetectorConfig detector; // null: the model file's default
+
+  /** The same detector with this post-step detector configuration written into its model. */
+  public ForecastModelDetector withDetector(DetectorConfig d) {
+    this.detector = d;
+    return this;
+  }
 
   /**
    * @param longWindow 0: the surprise likelihood compares with the distribution fitted on the
@@ -75,7 +82,7 @@ public final class ForecastModelDetector implements PretrainableDetector {
     return String.format("%s forecast head, H=%d x%d, <=%d epochs (early stop, patience %d), window %d, lr %.0e, seed %d, warm-up %d events",
         config.cell(), config.hidden(), config.layers(), config.epochs(), config.patience(), config.window(),
         config.learningRate(), config.seed(), warmupEvents)
-        + (longWindow == 0 ? ", surprise vs the training fit" : ", surprise vs an adaptive long window of " + longWindow + " events");
+        + (detector == null ? "" : "; detector: " + detector.describe());
   }
 
   @Override
@@ -103,24 +110,11 @@ public final class ForecastModelDetector implements PretrainableDetector {
             .withScoreHead(ModelMetadata.Head.FORECAST)
             .withWarmupEvents(warmupEvents);
     byte[] bytes = OnnxExporter.build(r.weights(), meta).toByteArray();
+    if (detector != null) {
+      bytes = ScoringModel.withDetector(bytes, detector);
+    }
     ScoringModel model = ScoringModel.load(bytes, "benchmark model of " + own.get(0).getDeviceId());
-    DeviceMemory mem = model.newMemory();
-    return new Scorer() {
-      @Override
-      public float score(ScannerEvent e) {
-        return model.score(e, mem);
-      }
-
-      @Override
-      public boolean warming() {
-        return model.warming(mem);
-      }
-
-      @Override
-      public void close() {
-        model.close();
-      }
-    };
+    return BenchScorer.of(model, own);
   }
 
   /** One device's events encoded by the one FeatureEncoder. */

@@ -1,0 +1,305 @@
+package io.jamwatch.scoring;
+
+import java.util.Arrays;
+
+/**
+ * The post-step detector of an unsupervised score, pure Java after the ONNX step, with all its
+ * per-device state in one {@code double[]} the caller keeps (in {@link DeviceMemory#detector}, and
+ * in the stream's state store). Allocates nothing per event. Configured by {@link DetectorConfig}.
+ *
+ * <p><b>Error terms</b> (forecast: the network's forecast of this event in encoded units;
+ * persistence: this reading minus the last one). Per reading i with error r_i, the running mean
+ * squared error m_i (an average whose weight 1/n turns into 1/errorWindow) scales it: the
+ * normalised error is q = mean_i r_i^2 / m_i over the present readings (m_i before this event: an
+ * event is judged by the past), and the bounded raw score is q / (q + errorScale^2), in [0, 1).
+ *
+ * <p><b>Likelihood</b> (Ahmad, Lavin, Purdy &amp; Agha 2017, Neurocomputing 262, section 4.3, the
+ * NAB/HTM anomaly likelihood): a = the mean of the last {@code shortWindow} raw scores; the tail
+ * probability Q = 1 - Phi((a - mu) / sigma) under a Gaussian (mu, sigma^2) of past averages,
+ * re-estimated as an exponentially weighted average of effective length {@code longWindow}, with
+ * mu &gt;= meanFloor and sigma^2 &gt;= varianceFloor. Its strength is L = -ln Q, computed in double
+ * from the log of the erfc fit so it neither underflows nor saturates: a single 100-sigma error
+ * gives a far larger L than a 10-sigma one. With {@code firstOfRun}, an event whose Q and the
+ * previous event's Q are both below 1e-5 reports Q = 1e-3 instead (only the first of a run of very
+ * unlikely events is very unlikely, as Numenta's likelihood filter does).
+ *
+ * <p><b>Novelty</b>: reading i beyond its running [min, max] by more than {@code noveltyMargin} of
+ * the range max - min, once {@code noveltyLearningEvents} events have shaped the range, has strength
+ * L = noveltyWeight * ln(1e10) * excess / margin; the range then takes the reading in.
+ *
+ * <p><b>Score</b>: L = the max over the terms that are on, mapped to [0, 1) by s = L / (L + ln 1e5):
+ * a tail of 1e-5 scores 0.5, 1e-10 scores 0.667; monotone, without a ceiling it could tie at.
+ *
+ * <p>State layout (all doubles; NaN = not yet seen): per error term [R] mean squared error, [W] ring
+ * of raw scores, then mu, sigma^2, the number of averages seen and the previous-Q-was-red flag;
+ * persistence adds [R] last readings; novelty has [R] min, [R] max and an event count.
+ */
+public final class DetectorStages {
+  /** ln(1e5): the strength L at which the score is 0.5. */
+  static final double HALF_SCORE_STRENGTH = Math.log(1e5);
+  static final double RED_TAIL = 1e-5;
+  static final double YELLOW_TAIL = 1e-3;
+  private static final double LN_1E10 = Math.log(1e10);
+  private static final double MIN_MEAN_SQUARE = 1e-12;
+
+  private final DetectorConfig cfg;
+  private final int readings; // R
+  private final boolean forecast;
+  private final int forecastOff; // offsets into the state, -1 when the term is off
+  private final int persistenceOff;
+  private final int noveltyOff;
+  private final int levelOff;
+  private final int size;
+  private final int termSize;
+
+  /**
+   * @param readings R, the readings the terms compare (the model's feature spec readings)
+   * @param hasForecast whether the model makes a forecast (the forecast term needs one)
+   */
+  public DetectorStages(DetectorConfig cfg, int readings, boolean hasForecast) {
+    if (readings < 1) throw new IllegalArgumentException("the detector needs at least one reading, got " + readings);
+    this.cfg = cfg;
+    this.readings = readings;
+    this.forecast = cfg.forecastTerm() && hasForecast;
+    termSize = readings + cfg.shortWindow() + 4;
+    int off = 0;
+    forecastOff = forecast ? off : -1;
+    off += forecast ? termSize : 0;
+    persistenceOff = cfg.persistenceTerm() ? off : -1;
+    off += cfg.persistenceTerm() ? termSize + readings : 0;
+    noveltyOff = cfg.noveltyTerm() ? off : -1;
+    off += cfg.noveltyTerm() ? 2 * readings + 1 : 0;
+    levelOff = cfg.levelTerm() ? off : -1;
+    off += cfg.levelTerm() ? termSize + readings : 0;
+    size = off;
+  }
+
+  public DetectorConfig config() {
+    return cfg;
+  }
+
+  /** Whether the forecast term runs (on in the config and the model forecasts). */
+  public boolean usesForecast() {
+    return forecast;
+  }
+
+  /** Length of the per-device state. */
+  public int stateSize() {
+    return size;
+  }
+
+  /** A fresh device: nothing seen. */
+  public void initState(double[] s) {
+    checkState(s);
+    Arrays.fill(s, 0.0);
+    if (forecast) initTerm(s, forecastOff);
+    if (persistenceOff >= 0) {
+      initTerm(s, persistenceOff);
+      Arrays.fill(s, persistenceOff + termSize, persistenceOff + termSize + readings, Double.NaN);
+    }
+    if (noveltyOff >= 0) {
+      Arrays.fill(s, noveltyOff, noveltyOff + 2 * readings, Double.NaN);
+      s[noveltyOff + 2 * readings] = 0;
+    }
+    if (levelOff >= 0) {
+      initTerm(s, levelOff);
+      Arrays.fill(s, levelOff + termSize, levelOff + termSize + readings, Double.NaN);
+    }
+  }
+
+  private void initTerm(double[] s, int off) {
+    Arrays.fill(s, off, off + readings, Double.NaN);
+  }
+
+  /**
+   * Judges one event and updates the state. Returns the strength L &gt;= 0 (see the class comment).
+   *
+   * @param values  the event's readings [R] (NaN = missing), in the feature spec's order
+   * @param x       the encoded event (forecast term), or null
+   * @param pred    the forecast of this event made at the previous one, or null when there is none
+   *                (a device's first event); read at {@code predIdx[i]}
+   * @param predIdx for reading i, the index of its value in x and pred
+   */
+  public double strength(double[] s, double[] values, float[] x, float[] pred, int[] predIdx) {
+    checkState(s);
+    double l = 0;
+    if (forecast) {
+      if (x != null && pred != null) {
+        double q = 0;
+        int n = 0;
+        for (int i = 0; i < readings; i++) {
+          if (Double.isNaN(values[i])) continue;
+          double r = x[predIdx[i]] - pred[predIdx[i]];
+          q += normalisedSquare(s, forecastOff, i, r);
+          n++;
+        }
+        l = Math.max(l, likelihood(s, forecastOff, n == 0 ? Double.NaN : q / n));
+      }
+    }
+    if (persistenceOff >= 0) {
+      int last = persistenceOff + termSize;
+      double q = 0;
+      int n = 0;
+      for (int i = 0; i < readings; i++) {
+        double v = values[i];
+        if (Double.isNaN(v)) continue;
+        double prev = s[last + i];
+        if (!Double.isNaN(prev)) {
+          q += normalisedSquare(s, persistenceOff, i, v - prev);
+          n++;
+        }
+        s[last + i] = v;
+      }
+      l = Math.max(l, likelihood(s, persistenceOff, n == 0 ? Double.NaN : q / n));
+    }
+    if (noveltyOff >= 0) {
+      l = Math.max(l, novelty(s, values));
+    }
+    if (levelOff >= 0) {
+      // Error of "the next value equals the long-run mean": a shift that persists keeps it high,
+      // where the persistence error sees only the step itself.
+      int mean = levelOff + termSize;
+      double q = 0;
+      int n = 0;
+      for (int i = 0; i < readings; i++) {
+        double v = values[i];
+        if (Double.isNaN(v)) continue;
+        double m = s[mean + i];
+        if (!Double.isNaN(m)) {
+          q += normalisedSquare(s, levelOff, i, v - m);
+          n++;
+          s[mean + i] = m + (v - m) / Math.min(Math.max(s[levelOff + readings + cfg.shortWindow() + 2], 1), cfg.errorWindow());
+        } else {
+          s[mean + i] = v;
+        }
+      }
+      l = Math.max(l, likelihood(s, levelOff, n == 0 ? Double.NaN : q / n));
+    }
+    return l;
+  }
+
+  /** The score in [0, 1) of a strength: L / (L + ln 1e5). */
+  public static double score(double strength) {
+    return strength <= 0 ? 0 : strength / (strength + HALF_SCORE_STRENGTH);
+  }
+
+  /**
+   * r^2 over the running mean square of reading i of the term at {@code off} (then updated with
+   * r^2, weight 1/n while the term has seen few events, then 1/errorWindow).
+   */
+  private double normalisedSquare(double[] s, int off, int i, double r) {
+    double r2 = r * r;
+    int k = off + i;
+    double m = s[k];
+    if (Double.isNaN(m)) {
+      s[k] = r2; // nothing to compare the first error with
+      return 0;
+    }
+    double seen = s[off + readings + cfg.shortWindow() + 2];
+    double q = r2 / Math.max(m, MIN_MEAN_SQUARE);
+    s[k] = m + (r2 - m) / Math.min(Math.max(seen, 1), cfg.errorWindow());
+    return q;
+  }
+
+  /**
+   * Pushes the normalised error q (NaN: no reading to compare, the raw score is then 0) and returns
+   * the likelihood strength -ln Q.
+   */
+  private double likelihood(double[] s, int off, double q) {
+    int w = cfg.shortWindow();
+    int ring = off + readings;
+    int mu = ring + w, var = mu + 1, seen = mu + 2, red = mu + 3;
+    double raw = Double.isNaN(q) ? 0 : q / (q + cfg.errorScale() * cfg.errorScale());
+    long n = (long) s[seen];
+    s[ring + (int) (n % w)] = raw;
+    int k = (int) Math.min(n + 1, w);
+    double sum = 0;
+    for (int i = 0; i < k; i++) sum += s[ring + i];
+    double a = sum / k;
+    double strength = 0;
+    if (n >= 1) {
+      double m = Math.max(s[mu], cfg.meanFloor());
+      double sd = Math.sqrt(Math.max(s[var], cfg.varianceFloor()));
+      double logTail = logUpperTail((a - m) / sd);
+      boolean isRed = logTail <= Math.log(RED_TAIL);
+      if (cfg.firstOfRun() && isRed && s[red] != 0) logTail = Math.log(YELLOW_TAIL);
+      s[red] = isRed ? 1 : 0;
+      strength = -logTail;
+    }
+    // Re-estimate after judging: weight 1/n while the history is short, then 1/longWindow.
+    double alpha = 1.0 / Math.min(n + 1, cfg.longWindow());
+    if (n == 0) {
+      s[mu] = a;
+      s[var] = 0;
+    } else {
+      double d = a - s[mu];
+      s[mu] += alpha * d;
+      s[var] = (1 - alpha) * (s[var] + alpha * d * d);
+    }
+    s[seen] = n + 1;
+    return Math.max(0, strength);
+  }
+
+  private double novelty(double[] s, double[] values) {
+    int min = noveltyOff, max = noveltyOff + readings, cnt = noveltyOff + 2 * readings;
+    boolean learned = s[cnt] >= cfg.noveltyLearningEvents();
+    double best = 0;
+    for (int i = 0; i < readings; i++) {
+      double v = values[i];
+      if (Double.isNaN(v)) continue;
+      double lo = s[min + i], hi = s[max + i];
+      if (Double.isNaN(lo)) {
+        s[min + i] = v;
+        s[max + i] = v;
+        continue;
+      }
+      double range = hi - lo;
+      if (learned && range > 0) {
+        double excess = Math.max(v - hi, lo - v) / range;
+        if (excess > cfg.noveltyMargin()) {
+          double rel = cfg.noveltyMargin() > 0 ? excess / cfg.noveltyMargin() : 1 + excess;
+          best = Math.max(best, cfg.noveltyWeight() * LN_1E10 * rel);
+        }
+      }
+      if (v < lo) s[min + i] = v;
+      if (v > hi) s[max + i] = v;
+    }
+    s[cnt] += 1;
+    return best;
+  }
+
+  /**
+   * ln Q(z), Q the standard normal upper tail, from the log of Numerical Recipes' Chebyshev fit to
+   * erfc (fractional error below 1.2e-7): exact enough in double for any z, never -infinity.
+   */
+  static double logUpperTail(double z) {
+    double x = z / Math.sqrt(2.0);
+    if (x < 0) {
+      return Math.log(1.0 - 0.5 * erfcNonNegative(-x));
+    }
+    return Math.log(0.5) + logErfcNonNegative(x);
+  }
+
+  private static double erfcNonNegative(double x) {
+    return Math.exp(logErfcNonNegative(x));
+  }
+
+  private static double logErfcNonNegative(double z) {
+    double t = 1.0 / (1.0 + 0.5 * z);
+    return Math.log(t) - z * z - 1.26551223
+        + t * (1.00002368
+        + t * (0.37409196
+        + t * (0.09678418
+        + t * (-0.18628806
+        + t * (0.27886807
+        + t * (-1.13520398
+        + t * (1.48851587
+        + t * (-0.82215223
+        + t * 0.17087277))))))));
+  }
+
+  private void checkState(double[] s) {
+    if (s.length != size)
+      throw new IllegalArgumentException("detector state must have " + size + " values, got " + s.length);
+  }
+}
