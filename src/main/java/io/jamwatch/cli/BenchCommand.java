@@ -76,6 +76,33 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--long-window", defaultValue = "0", description = "Forecast models: 0 = surprise judged against its training-row distribution; N > 0 = against an adaptive long window of N events (default: ${DEFAULT-VALUE}).")
     int longWindow;
 
+    @Option(names = "--terms", defaultValue = "forecast,persistence,novelty,level", split = ",", description = "Detector terms that are on (forecast, persistence, novelty, level). Default: ${DEFAULT-VALUE}.")
+    List<String> terms;
+
+    @Option(names = "--min-events", defaultValue = "" + SkabBench.MIN_EVENTS, description = "Alert policy: rows above the threshold before an alert is raised (default: ${DEFAULT-VALUE}).")
+    int minEvents;
+
+    @Option(names = "--clear-fraction", defaultValue = "" + SkabBench.CLEAR_FRACTION, description = "Alert policy: clear below this fraction of the raise threshold (default: ${DEFAULT-VALUE}).")
+    float clearFraction;
+
+    @Option(names = "--long-window-rows", defaultValue = "" + SkabBench.LONG_WINDOW, description = "Likelihood: effective length (rows) of the re-estimated Gaussian (default: ${DEFAULT-VALUE}).")
+    int likelihoodWindow;
+
+    @Option(names = "--reference-rows", defaultValue = "" + SkabBench.REFERENCE_ROWS, description = "Detector statistics fitted on a file's first N rows, then frozen; 0 = adapt for ever (default: ${DEFAULT-VALUE}).")
+    int referenceRows;
+
+    @Option(names = "--error-scale", description = "Normalised error at which the raw score is 0.5 (default: the corpus configuration's).")
+    Double errorScale;
+
+    @Option(names = "--error-window", description = "Running error RMS and level window, rows (default: the corpus configuration's).")
+    Integer errorWindow;
+
+    @Option(names = "--short-window", description = "Likelihood: raw scores averaged (default: the corpus configuration's).")
+    Integer shortWindow;
+
+    @Option(names = "--first-of-run", description = "Likelihood: only the first of a run of very unlikely rows is very unlikely (off for SKAB by default).")
+    boolean firstOfRun;
+
     @Option(names = "--pretrain-anomaly-free", description = "Second, non-leaderboard setting: also fit on anomaly-free.csv.")
     boolean pretrain;
 
@@ -89,7 +116,14 @@ public final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       long start = System.nanoTime();
       SkabCorpus corpus = SkabCorpus.read(data);
-      SeriesDetector det = BenchDetectors.create(detector, seed, longWindow);
+      DetectorConfig dc = SkabBench.detector().toBuilder()
+          .forecastTerm(terms.contains("forecast")).persistenceTerm(terms.contains("persistence"))
+          .noveltyTerm(terms.contains("novelty")).levelTerm(terms.contains("level"))
+          .longWindow(likelihoodWindow).firstOfRun(firstOfRun).referenceEvents(referenceRows).build();
+      if (errorScale != null) dc = dc.toBuilder().errorScale(errorScale).build();
+      if (shortWindow != null) dc = dc.toBuilder().shortWindow(shortWindow).build();
+      if (errorWindow != null) dc = dc.toBuilder().errorWindow(errorWindow).build();
+      SeriesDetector det = BenchDetectors.create(detector, seed, longWindow, dc);
       SkabBench.Settings s = new SkabBench.Settings(400, calibrationRows, quantile, hold, SkabScorer.WINDOW_MILLIS);
       List<List<ScannerEvent>> pre = new ArrayList<>();
       if (pretrain) {
@@ -124,6 +158,8 @@ public final class BenchCommand implements Runnable {
       root.put("seconds", secs);
       ArrayNode rows = root.putArray("results");
       o.printf("%-38s %6s %7s %7s | %8s %8s %8s %6s %5s%n", "", "F1", "FAR%", "MAR%", "NAB std", "LowFP", "LowFN", "missed", "FPs");
+      row(o, rows, "jamwatch " + det.name() + " (alert policy)",
+          SkabBench.withAlerts(runs, th -> new AlertPolicy((float) th, (float) th * clearFraction, minEvents, 0L, 0L, 0)), -1);
       List<Integer> holds = hold == 30 ? List.of(30) : List.of(hold, 30);
       for (int h : holds) {
         row(o, rows, "jamwatch " + det.name() + " (hold " + h + ")", SkabBench.withHold(runs, h), h);
@@ -208,6 +244,9 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--novelty-weight", description = "Novelty strength at the margin (default: the corpus configuration's).")
     Double noveltyWeight;
 
+    @Option(names = "--impulse", description = "Likelihood: also judge single raw scores (off in the NAB configuration: see BENCHMARKS.md).")
+    boolean impulse;
+
     @Option(names = "--raw-scores", description = "Ablation: NAB's row-wise sweep over the raw scores, no alert policy in the loop.")
     boolean rawScores;
 
@@ -237,6 +276,7 @@ public final class BenchCommand implements Runnable {
       if (errorScale != null) db.errorScale(errorScale);
       if (noveltyMargin != null) db.noveltyMargin(noveltyMargin);
       if (noveltyWeight != null) db.noveltyWeight(noveltyWeight);
+      db.impulse(impulse);
       dc = db.build();
       SeriesDetector det = BenchDetectors.create(detector, seed, longWindow, dc);
       AlertPolicy alertBase = NabBench.alertPolicy().withSuppressEvents(suppress);

@@ -41,9 +41,11 @@ public final class DetectorConfig {
   private final double meanFloor;
   private final double varianceFloor;
   private final boolean firstOfRun;
+  private final boolean impulse;
   private final double noveltyMargin;
   private final int noveltyLearningEvents;
   private final double noveltyWeight;
+  private final int referenceEvents;
 
   private DetectorConfig(Builder b) {
     forecastTerm = b.forecastTerm;
@@ -57,9 +59,11 @@ public final class DetectorConfig {
     meanFloor = b.meanFloor;
     varianceFloor = b.varianceFloor;
     firstOfRun = b.firstOfRun;
+    impulse = b.impulse;
     noveltyMargin = b.noveltyMargin;
     noveltyLearningEvents = b.noveltyLearningEvents;
     noveltyWeight = b.noveltyWeight;
+    referenceEvents = b.referenceEvents;
   }
 
   /** The product default: forecast + persistence + novelty, likelihood over 10 / 2,000 events. */
@@ -85,9 +89,11 @@ public final class DetectorConfig {
     b.meanFloor = meanFloor;
     b.varianceFloor = varianceFloor;
     b.firstOfRun = firstOfRun;
+    b.impulse = impulse;
     b.noveltyMargin = noveltyMargin;
     b.noveltyLearningEvents = noveltyLearningEvents;
     b.noveltyWeight = noveltyWeight;
+    b.referenceEvents = referenceEvents;
     return b;
   }
 
@@ -104,9 +110,11 @@ public final class DetectorConfig {
     private double meanFloor = 0.03;
     private double varianceFloor = 3e-4;
     private boolean firstOfRun = true;
+    private boolean impulse = false;
     private double noveltyMargin = 0.05;
     private int noveltyLearningEvents = 100;
     private double noveltyWeight = 1.0;
+    private int referenceEvents = 0;
 
     private Builder() {}
 
@@ -171,6 +179,12 @@ public final class DetectorConfig {
       return this;
     }
 
+    /** Also judge each single raw score (not only the short-window average): isolated anomalies. */
+    public Builder impulse(boolean on) {
+      impulse = on;
+      return this;
+    }
+
     /** Novelty fires beyond the running range by more than this fraction of it. */
     public Builder noveltyMargin(double fractionOfRange) {
       noveltyMargin = fractionOfRange;
@@ -192,6 +206,15 @@ public final class DetectorConfig {
       return this;
     }
 
+    /**
+     * 0 (default): the running statistics adapt for ever; N &gt; 0: they are fitted on a device's
+     * first N events and then frozen (a reference period).
+     */
+    public Builder referenceEvents(int events) {
+      referenceEvents = events;
+      return this;
+    }
+
     public DetectorConfig build() {
       check(errorWindow >= 2, "errorWindow must be >= 2, got " + errorWindow);
       check(errorScale > 0 && Double.isFinite(errorScale), "errorScale must be > 0, got " + errorScale);
@@ -201,6 +224,7 @@ public final class DetectorConfig {
       check(varianceFloor > 0 && varianceFloor < 1, "varianceFloor must be in (0, 1), got " + varianceFloor);
       check(noveltyMargin >= 0 && Double.isFinite(noveltyMargin), "noveltyMargin must be >= 0, got " + noveltyMargin);
       check(noveltyLearningEvents >= 1, "noveltyLearningEvents must be >= 1, got " + noveltyLearningEvents);
+      check(referenceEvents >= 0, "referenceEvents must be >= 0, got " + referenceEvents);
       check(noveltyWeight > 0 && Double.isFinite(noveltyWeight), "noveltyWeight must be > 0, got " + noveltyWeight);
       check(forecastTerm || persistenceTerm || noveltyTerm || levelTerm, "at least one detector term must be on");
       return new DetectorConfig(this);
@@ -255,6 +279,10 @@ public final class DetectorConfig {
     return firstOfRun;
   }
 
+  public boolean impulse() {
+    return impulse;
+  }
+
   public double noveltyMargin() {
     return noveltyMargin;
   }
@@ -265,6 +293,10 @@ public final class DetectorConfig {
 
   public double noveltyWeight() {
     return noveltyWeight;
+  }
+
+  public int referenceEvents() {
+    return referenceEvents;
   }
 
   /** The terms that are on, e.g. "forecast+persistence+novelty". */
@@ -283,7 +315,8 @@ public final class DetectorConfig {
         "terms %s; error RMS over %d events, raw 0.5 at %.1f RMS; likelihood over %d-event averages vs a "
             + "Gaussian re-estimated over %d (floors mean %.3g, var %.3g)%s; novelty margin %.2f of range after %d events, weight %.2f",
         terms(), errorWindow, errorScale, shortWindow, longWindow, meanFloor, varianceFloor,
-        firstOfRun ? ", first of a run" : "", noveltyMargin, noveltyLearningEvents, noveltyWeight);
+        (impulse ? " and single scores" : "") + (firstOfRun ? ", first of a run" : ""), noveltyMargin, noveltyLearningEvents, noveltyWeight)
+        + (referenceEvents > 0 ? "; statistics frozen after " + referenceEvents + " events" : "");
   }
 
   public String toJson() {
@@ -299,9 +332,11 @@ public final class DetectorConfig {
     o.put("meanFloor", meanFloor);
     o.put("varianceFloor", varianceFloor);
     o.put("firstOfRun", firstOfRun);
+    o.put("impulse", impulse);
     o.put("noveltyMargin", noveltyMargin);
     o.put("noveltyLearningEvents", noveltyLearningEvents);
     o.put("noveltyWeight", noveltyWeight);
+    o.put("referenceEvents", referenceEvents);
     return o.toString();
   }
 
@@ -325,9 +360,11 @@ public final class DetectorConfig {
     if (o.has("meanFloor") || o.has("varianceFloor"))
       b.floors(o.path("meanFloor").asDouble(0.03), o.path("varianceFloor").asDouble(3e-4));
     if (o.has("firstOfRun")) b.firstOfRun(o.get("firstOfRun").asBoolean());
+    if (o.has("impulse")) b.impulse(o.get("impulse").asBoolean());
     if (o.has("noveltyMargin")) b.noveltyMargin(o.get("noveltyMargin").asDouble());
     if (o.has("noveltyLearningEvents")) b.noveltyLearningEvents(o.get("noveltyLearningEvents").asInt());
     if (o.has("noveltyWeight")) b.noveltyWeight(o.get("noveltyWeight").asDouble());
+    if (o.has("referenceEvents")) b.referenceEvents(o.get("referenceEvents").asInt());
     return b.build();
   }
 

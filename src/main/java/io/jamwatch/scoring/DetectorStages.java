@@ -21,17 +21,26 @@ import java.util.Arrays;
  * from the log of the erfc fit so it neither underflows nor saturates: a single 100-sigma error
  * gives a far larger L than a 10-sigma one. With {@code firstOfRun}, an event whose Q and the
  * previous event's Q are both below 1e-5 reports Q = 1e-3 instead (only the first of a run of very
- * unlikely events is very unlikely, as Numenta's likelihood filter does).
+ * unlikely events is very unlikely, as Numenta's likelihood filter does). With {@code impulse}, the
+ * same test also runs on the single raw score against a Gaussian of single raw scores, and the
+ * smaller tail wins: averaging over W events is the matched filter for a sustained anomaly, the
+ * single event for an isolated one, so one large deviation raises the score on its own.
  *
  * <p><b>Novelty</b>: reading i beyond its running [min, max] by more than {@code noveltyMargin} of
  * the range max - min, once {@code noveltyLearningEvents} events have shaped the range, has strength
  * L = noveltyWeight * ln(1e10) * excess / margin; the range then takes the reading in.
  *
+ * <p><b>Reference period</b>: with {@code referenceEvents} &gt; 0, every running statistic (error
+ * scales, means, the likelihood's Gaussian, the ranges) stops adapting after that many events of
+ * the device, so a fault that lasts is judged against the normal it followed (SKAB's protocol fits
+ * on a file's first rows only); 0 adapts for ever (NAB, and conveyors whose normal drifts).
+ *
  * <p><b>Score</b>: L = the max over the terms that are on, mapped to [0, 1) by s = L / (L + ln 1e5):
  * a tail of 1e-5 scores 0.5, 1e-10 scores 0.667; monotone, without a ceiling it could tie at.
  *
  * <p>State layout (all doubles; NaN = not yet seen): per error term [R] mean squared error, [W] ring
- * of raw scores, then mu, sigma^2, the number of averages seen and the previous-Q-was-red flag;
+ * of raw scores, then mu, sigma^2, the number of averages seen, the previous-Q-was-red flag and the
+ * single-score mu and sigma^2;
  * persistence adds [R] last readings; novelty has [R] min, [R] max and an event count.
  */
 public final class DetectorStages {
@@ -61,7 +70,7 @@ public final class DetectorStages {
     this.cfg = cfg;
     this.readings = readings;
     this.forecast = cfg.forecastTerm() && hasForecast;
-    termSize = readings + cfg.shortWindow() + 4;
+    termSize = readings + cfg.shortWindow() + 6;
     int off = 0;
     forecastOff = forecast ? off : -1;
     off += forecast ? termSize : 0;
@@ -166,9 +175,10 @@ public final class DetectorStages {
         if (Double.isNaN(v)) continue;
         double m = s[mean + i];
         if (!Double.isNaN(m)) {
+          double seen = s[levelOff + readings + cfg.shortWindow() + 2];
           q += normalisedSquare(s, levelOff, i, v - m);
           n++;
-          s[mean + i] = m + (v - m) / Math.min(Math.max(s[levelOff + readings + cfg.shortWindow() + 2], 1), cfg.errorWindow());
+          if (!frozen(seen)) s[mean + i] = m + (v - m) / Math.min(Math.max(seen, 1), cfg.errorWindow());
         } else {
           s[mean + i] = v;
         }
@@ -197,7 +207,7 @@ public final class DetectorStages {
     }
     double seen = s[off + readings + cfg.shortWindow() + 2];
     double q = r2 / Math.max(m, MIN_MEAN_SQUARE);
-    s[k] = m + (r2 - m) / Math.min(Math.max(seen, 1), cfg.errorWindow());
+    if (!frozen(seen)) s[k] = m + (r2 - m) / Math.min(Math.max(seen, 1), cfg.errorWindow());
     return q;
   }
 
@@ -208,7 +218,7 @@ public final class DetectorStages {
   private double likelihood(double[] s, int off, double q) {
     int w = cfg.shortWindow();
     int ring = off + readings;
-    int mu = ring + w, var = mu + 1, seen = mu + 2, red = mu + 3;
+    int mu = ring + w, var = mu + 1, seen = mu + 2, red = mu + 3, mu1 = mu + 4, var1 = mu + 5;
     double raw = Double.isNaN(q) ? 0 : q / (q + cfg.errorScale() * cfg.errorScale());
     long n = (long) s[seen];
     s[ring + (int) (n % w)] = raw;
@@ -221,6 +231,11 @@ public final class DetectorStages {
       double m = Math.max(s[mu], cfg.meanFloor());
       double sd = Math.sqrt(Math.max(s[var], cfg.varianceFloor()));
       double logTail = logUpperTail((a - m) / sd);
+      if (cfg.impulse()) {
+        // The same test on the single raw score: one huge error is as telling as a sustained one.
+        double sd1 = Math.sqrt(Math.max(s[var1], cfg.varianceFloor()));
+        logTail = Math.min(logTail, logUpperTail((raw - Math.max(s[mu1], cfg.meanFloor())) / sd1));
+      }
       boolean isRed = logTail <= Math.log(RED_TAIL);
       if (cfg.firstOfRun() && isRed && s[red] != 0) logTail = Math.log(YELLOW_TAIL);
       s[red] = isRed ? 1 : 0;
@@ -228,13 +243,20 @@ public final class DetectorStages {
     }
     // Re-estimate after judging: weight 1/n while the history is short, then 1/longWindow.
     double alpha = 1.0 / Math.min(n + 1, cfg.longWindow());
-    if (n == 0) {
+    if (frozen(n)) {
+      // the reference period is over: the Gaussian stays as fitted
+    } else if (n == 0) {
       s[mu] = a;
       s[var] = 0;
+      s[mu1] = raw;
+      s[var1] = 0;
     } else {
       double d = a - s[mu];
       s[mu] += alpha * d;
       s[var] = (1 - alpha) * (s[var] + alpha * d * d);
+      double d1 = raw - s[mu1];
+      s[mu1] += alpha * d1;
+      s[var1] = (1 - alpha) * (s[var1] + alpha * d1 * d1);
     }
     s[seen] = n + 1;
     return Math.max(0, strength);
@@ -261,11 +283,17 @@ public final class DetectorStages {
           best = Math.max(best, cfg.noveltyWeight() * LN_1E10 * rel);
         }
       }
+      if (frozen(s[cnt])) continue;
       if (v < lo) s[min + i] = v;
       if (v > hi) s[max + i] = v;
     }
     s[cnt] += 1;
     return best;
+  }
+
+  /** True once a term has seen the reference period's events (never when the config adapts always). */
+  private boolean frozen(double seen) {
+    return cfg.referenceEvents() > 0 && seen >= cfg.referenceEvents();
   }
 
   /**
@@ -275,7 +303,7 @@ public final class DetectorStages {
   static double logUpperTail(double z) {
     double x = z / Math.sqrt(2.0);
     if (x < 0) {
-      return Math.log(1.0 - 0.5 * erfcNonNegative(-x));
+      return Math.log1p(-0.5 * erfcNonNegative(-x));
     }
     return Math.log(0.5) + logErfcNonNegative(x);
   }

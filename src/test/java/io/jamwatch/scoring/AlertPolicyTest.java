@@ -93,4 +93,18 @@ class AlertPolicyTest {
     assertThrows(IllegalArgumentException.class, () -> new AlertPolicy(0.5f, 0.6f, 1, 0, 0));
     assertThrows(IllegalArgumentException.class, () -> new AlertPolicy(0.5f, 0.4f, 0, 0, 0));
   }
+
+  @Test
+  void suppressionBlocksANewRaiseForSomeEventsAfterTheLast() {
+    AlertPolicy p = new AlertPolicy(0.7f, 0.7f, 1, 0, 0, 5);
+    AlertState s = new AlertState();
+    assertEquals(Transition.RAISED, p.apply(s, 0.9f, 1, false));
+    assertEquals(Transition.CLEARED, p.apply(s, 0.1f, 2, false));
+    // The 2nd to 6th events after the raise are within the 5 suppressed ones.
+    for (int i = 3; i <= 6; i++) {
+      assertEquals(Transition.NONE, p.apply(s, 0.9f, i, false), "suppressed at event " + i);
+    }
+    assertEquals(Transition.RAISED, p.apply(s, 0.9f, 7, false));
+    assertEquals(0, s.eventsSinceRaise);
+  }
 }

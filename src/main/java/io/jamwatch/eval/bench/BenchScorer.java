@@ -14,7 +14,7 @@ import java.util.List;
  * {@link ScoringModel#score} per row, via {@link OfflineScorer}, so a bench score equals the score
  * the topology emits for the same rows under the same policy.
  */
-final class BenchScorer implements SeriesDetector.Scorer {
+public final class BenchScorer implements SeriesDetector.Scorer {
   /** Silence gap of a series: this many median row intervals of its training rows (at least 10 min). */
   static final int SILENCE_GAP_INTERVALS = 100;
 
@@ -27,12 +27,12 @@ final class BenchScorer implements SeriesDetector.Scorer {
     this.scorer = new OfflineScorer(model, policy, null);
   }
 
-  static BenchScorer of(ScoringModel model, List<ScannerEvent> training) {
+  public static BenchScorer of(ScoringModel model, List<ScannerEvent> training) {
     return new BenchScorer(model, policyFor(training));
   }
 
   /** The stream's default policy with the silence gap set from the training rows' spacing. */
-  static DeviceEventPolicy policyFor(List<ScannerEvent> training) {
+  public static DeviceEventPolicy policyFor(List<ScannerEvent> training) {
     long gap = 600_000L;
     if (training.size() > 2) {
       long[] d = new long[training.size() - 1];

@@ -1,5 +1,9 @@
 package io.jamwatch.eval.bench;
 
+import io.jamwatch.scoring.AlertPolicy;
+import io.jamwatch.scoring.AlertState;
+import io.jamwatch.scoring.DetectorConfig;
+
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.eval.skab.SkabCorpus;
 import io.jamwatch.eval.skab.SkabScorer;
@@ -162,6 +166,58 @@ public final class SkabBench {
         lastOn = i;
       }
       out[i] = (byte) (i - lastOn < h ? 1 : 0);
+    }
+    return out;
+  }
+
+  /**
+   * The one detector configuration for every SKAB file: all three error terms and novelty; no
+   * first-of-run filter (SKAB scores every row of a collective anomaly, so a sustained alarm is the
+   * goal); a long likelihood window, so a fault that lasts minutes is not learnt as normal.
+   */
+  public static DetectorConfig detector() {
+    return DetectorConfig.builder().levelTerm(true).firstOfRun(false).longWindow(LONG_WINDOW)
+        .referenceEvents(REFERENCE_ROWS).build();
+  }
+
+  /** The reference period of the SKAB configuration: the rows the protocol lets a model fit on. */
+  public static final int REFERENCE_ROWS = 300;
+
+  /** Likelihood long window of the SKAB configuration, rows. */
+  public static final int LONG_WINDOW = 5000;
+
+  /**
+   * The alert policy of the SKAB configuration: raise at the file's training threshold after
+   * {@code MIN_EVENTS} rows above it, clear below {@code CLEAR_FRACTION} of it. A test row's alarm
+   * is "an alert is open" (the state the stream keeps per device), so the alarm edges SKAB's
+   * changepoint score counts are the RAISED and CLEARED transitions.
+   */
+  public static AlertPolicy alertPolicy(float threshold) {
+    return new AlertPolicy(threshold, threshold * CLEAR_FRACTION, MIN_EVENTS, 0L, 0L, 0);
+  }
+
+  public static final int MIN_EVENTS = 3;
+  public static final float CLEAR_FRACTION = 0.8f;
+
+  /** The runs' test alarms = the alert policy's open state, replayed over every row of the file. */
+  public static List<SkabScorer.FileAlarms> withAlerts(List<FileRun> runs, java.util.function.DoubleFunction<AlertPolicy> policy) {
+    List<SkabScorer.FileAlarms> out = new ArrayList<>();
+    for (FileRun r : runs) {
+      int off = r.scores().length - r.test().alarm().length;
+      float th = (float) Math.min(1.0, Math.max(Math.nextUp(0f), r.threshold()));
+      AlertPolicy p = policy.apply(th);
+      AlertState st = new AlertState();
+      long[] ts = r.test().timestamps();
+      byte[] alarm = new byte[r.test().alarm().length];
+      for (int i = 0; i < r.scores().length; i++) {
+        // Rows before the test part carry no timestamps here: their order is all the policy needs.
+        long t = i < off ? Long.MIN_VALUE / 2 + i : ts[i - off];
+        // "Strictly above the threshold" as the plain alarm: the policy raises at >= raise.
+        float sc = r.scores()[i] > r.threshold() ? r.scores()[i] : Math.min(r.scores()[i], Math.nextDown(th));
+        p.apply(st, sc, t, r.warming()[i]);
+        if (i >= off) alarm[i - off] = (byte) (st.open ? 1 : 0);
+      }
+      out.add(new SkabScorer.FileAlarms(r.file(), r.test().timestamps(), r.test().anomaly(), r.test().changepoint(), alarm));
     }
     return out;
   }
