@@ -223,7 +223,7 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--detector", defaultValue = "gru", description = "gru | lstm | rnn (forecast-head model) | free (model-free detector) | ewma (baseline). Default: ${DEFAULT-VALUE}.")
     String detector;
 
-    @Option(names = "--terms", defaultValue = "forecast,persistence,novelty", split = ",", description = "Detector terms that are on (forecast, persistence, novelty). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--terms", defaultValue = "forecast,persistence,novelty,level", split = ",", description = "Detector terms that are on (forecast, persistence, novelty, level). Default: ${DEFAULT-VALUE}.")
     List<String> terms;
 
     @Option(names = "--suppress", defaultValue = "" + NabBench.SUPPRESS_EVENTS, description = "Alert policy: no new alert within this many rows of the last (default: ${DEFAULT-VALUE}).")

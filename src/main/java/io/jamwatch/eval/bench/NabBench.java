@@ -23,7 +23,7 @@ public final class NabBench {
   public record SeriesRun(NabSeries series, double[] scores, boolean[] warming, long fitMillis, long scoreMillis) {}
 
   /** Alert suppression of the NAB configuration, rows. */
-  public static final int SUPPRESS_EVENTS = 0;
+  public static final int SUPPRESS_EVENTS = 100;
   /** Likelihood long window of the NAB configuration, rows. */
   public static final int LONG_WINDOW = 2000;
 
@@ -34,7 +34,7 @@ public final class NabBench {
    * per file): see BENCHMARKS.md for the ablation behind each value.
    */
   public static DetectorConfig detector() {
-    return DetectorConfig.builder().longWindow(LONG_WINDOW).build();
+    return DetectorConfig.builder().levelTerm(true).longWindow(LONG_WINDOW).build();
   }
 
   /** The alert policy of the NAB configuration (its raise threshold is what NAB's optimiser sweeps). */
