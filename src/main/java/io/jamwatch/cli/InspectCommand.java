@@ -1,5 +1,8 @@
 package io.jamwatch.cli;
 
+import io.jamwatch.scoring.DetectorConfig;
+import io.jamwatch.scoring.DetectorStages;
+
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OrtEnvironment;
@@ -81,6 +84,12 @@ public final class InspectCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "surprise   ln(MSE+eps) mean %s std %s; short window %d, long window %s%n",
           m.surpriseStats().logMean(), m.surpriseStats().logStd(), m.surpriseStats().shortWindow(),
           m.surpriseStats().longWindow() == 0 ? "training fit" : Integer.toString(m.surpriseStats().longWindow()));
+    if (m.scoreHead() == ModelMetadata.Head.FORECAST) {
+      DetectorConfig dc = ScoringModel.readDetector(bytes, model.toString());
+      int stateDoubles = new DetectorStages(dc, m.featureSpec().readings().size(), true).stateSize();
+      out.printf(Locale.ROOT, "detector   %s; state %d doubles (%d B) per device%n", dc.describe(), stateDoubles,
+          stateDoubles * Double.BYTES);
+    }
     out.printf(Locale.ROOT, "data       fingerprint %s%n", m.dataFingerprint().isEmpty() ? "(none)" : m.dataFingerprint());
     for (Map.Entry<String, Double> e : new java.util.TreeMap<>(m.validationMetrics()).entrySet())
       out.printf(Locale.ROOT, "validation %s = %.4f%n", e.getKey(), e.getValue());
