@@ -46,6 +46,11 @@ public final class BenchCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  static io.jamwatch.eval.bench.ForecastModelDetector forecastDetector(SeriesDetector d) {
+    if (d instanceof io.jamwatch.eval.bench.ForecastModelDetector f) return f;
+    throw new IllegalArgumentException("--forecast-error needs a forecast-head detector (gru, lstm, rnn), got " + d.name());
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @Command(
@@ -77,6 +82,9 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--pretrain-anomaly-free", description = "Second, non-leaderboard setting: also fit on anomaly-free.csv.")
     boolean pretrain;
 
+    @Option(names = "--forecast-error", description = "Instead of the benchmark: the forecast head's one-step MSE on the test rows against persistence, per file (fit as the bench does, on rows 0..299).")
+    boolean forecastError;
+
     @Option(names = "--seed", defaultValue = "7", description = "Training seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -89,6 +97,24 @@ public final class BenchCommand implements Runnable {
       SkabCorpus corpus = SkabCorpus.read(data);
       SeriesDetector det = BenchDetectors.create(detector, seed, longWindow);
       SkabBench.Settings s = new SkabBench.Settings(400, calibrationRows, quantile, hold, SkabScorer.WINDOW_MILLIS);
+      if (forecastError) {
+        List<io.jamwatch.eval.bench.ForecastError.FileError> errs = new ArrayList<>();
+        List<SkabCorpus.SkabFile> fs = corpus.labelled();
+        if (limit > 0 && limit < fs.size()) fs = fs.subList(0, limit);
+        ProgressBar bar = new ProgressBar("skab forecast error " + det.name());
+        for (SkabCorpus.SkabFile f : fs) {
+          if (f.rows() <= s.trainRows()) continue;
+          errs.add(io.jamwatch.eval.bench.ForecastError.measure(forecastDetector(det), f.relPath(), SkabBench.events(f),
+              s.trainRows() - s.calibrationRows(), s.trainRows()));
+          bar.update((double) errs.size() / fs.size(), errs.size() + "/" + fs.size() + " " + f.relPath());
+        }
+        bar.finish(errs.size() + " files");
+        io.jamwatch.eval.bench.ForecastError.print(System.out,
+            "SKAB forecast error on the test rows (>= " + s.trainRows() + "), fit on rows 0.." + (s.trainRows() - s.calibrationRows() - 1)
+                + "; " + det.describe(), errs);
+        System.out.printf("time: %.1f s%n", (System.nanoTime() - start) / 1e9);
+        return 0;
+      }
       List<List<ScannerEvent>> pre = new ArrayList<>();
       if (pretrain) {
         if (corpus.normalOnly().isEmpty()) {
@@ -191,6 +217,9 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--long-window", defaultValue = "750", description = "Forecast models: 0 = surprise judged against its training-row distribution; N > 0 = against an adaptive long window of N events (default: ${DEFAULT-VALUE}).")
     int longWindow;
 
+    @Option(names = "--forecast-error", description = "Instead of the benchmark: the forecast head's one-step MSE after probation against persistence, per file.")
+    boolean forecastError;
+
     @Option(names = "--out", defaultValue = "runs/bench-nab", description = "Output folder: summary.json and results/<detector>/... in NAB's format (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -200,6 +229,21 @@ public final class BenchCommand implements Runnable {
       NabCorpus corpus = NabCorpus.read(data);
       SeriesDetector det = BenchDetectors.create(detector, seed, longWindow);
       int n = limit > 0 ? Math.min(limit, corpus.series().size()) : corpus.series().size();
+      if (forecastError) {
+        List<io.jamwatch.eval.bench.ForecastError.FileError> errs = new ArrayList<>();
+        ProgressBar bar = new ProgressBar("nab forecast error " + det.name());
+        for (io.jamwatch.eval.nab.NabSeries sr : corpus.series().subList(0, n)) {
+          int probation = (int) NabScorer.probationaryLength(sr.size());
+          errs.add(io.jamwatch.eval.bench.ForecastError.measure(forecastDetector(det), sr.relPath(), NabBench.events(sr),
+              probation, probation));
+          bar.update((double) errs.size() / n, errs.size() + "/" + n + " " + sr.relPath());
+        }
+        bar.finish(n + " files");
+        io.jamwatch.eval.bench.ForecastError.print(System.out,
+            "NAB forecast error after probation (fit on the probationary rows); " + det.describe(), errs);
+        System.out.printf("time: %.1f s%n", (System.nanoTime() - start) / 1e9);
+        return 0;
+      }
       ProgressBar bar = new ProgressBar("nab " + det.name());
       int[] done = {0};
       List<NabBench.SeriesRun> runs =

@@ -85,6 +85,31 @@ public final class ForecastModelDetector implements PretrainableDetector {
 
   @Override
   public Scorer fit(List<ScannerEvent> own, List<List<ScannerEvent>> pretrain) throws Exception {
+    ScoringModel model = fitModel(own, pretrain).model();
+    DeviceMemory mem = model.newMemory();
+    return new Scorer() {
+      @Override
+      public float score(ScannerEvent e) {
+        return model.score(e, mem);
+      }
+
+      @Override
+      public boolean warming() {
+        return model.warming(mem);
+      }
+
+      @Override
+      public void close() {
+        model.close();
+      }
+    };
+  }
+
+  /** A fitted model and the training run behind it (for tools that look inside, e.g. {@link ForecastError}). */
+  public record Fitted(ScoringModel model, TrainResult training) {}
+
+  /** The fit behind {@link #fit}: spec, training, export and load; the caller closes the model. */
+  public Fitted fitModel(List<ScannerEvent> own, List<List<ScannerEvent>> pretrain) throws Exception {
     List<List<ScannerEvent>> all = new ArrayList<>(pretrain);
     all.add(own);
     FeatureSpec spec = FeatureSpec.fit(all.stream().flatMap(List::stream).iterator());
@@ -103,24 +128,7 @@ public final class ForecastModelDetector implements PretrainableDetector {
             .withScoreHead(ModelMetadata.Head.FORECAST)
             .withWarmupEvents(warmupEvents);
     byte[] bytes = OnnxExporter.build(r.weights(), meta).toByteArray();
-    ScoringModel model = ScoringModel.load(bytes, "benchmark model of " + own.get(0).getDeviceId());
-    DeviceMemory mem = model.newMemory();
-    return new Scorer() {
-      @Override
-      public float score(ScannerEvent e) {
-        return model.score(e, mem);
-      }
-
-      @Override
-      public boolean warming() {
-        return model.warming(mem);
-      }
-
-      @Override
-      public void close() {
-        model.close();
-      }
-    };
+    return new Fitted(ScoringModel.load(bytes, "benchmark model of " + own.get(0).getDeviceId()), r);
   }
 
   /** One device's events encoded by the one FeatureEncoder. */
