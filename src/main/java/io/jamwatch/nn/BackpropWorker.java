@@ -20,11 +20,11 @@ import java.util.SplittableRandom;
  *
  * <pre>
  *   L = sum_{t,b} riskMask * w(y) * BCE(sigmoid(s), y) / N_risk
- *     + sum_{t,b} predMask * |pred - predY|^2 / N_pred
- *   s = riskW . h_top + riskB,  pred = predW h_top + predB,  w(1) = posWeight, w(0) = 1
+ *     + sum_{t,b,i} predMask * predLoss_i * (pred_i - predY_i)^2 / N_pred
+ *   s = riskW . h_top + riskB,  pred = predW h_top + predB + predSkip . x,  w(1) = posWeight, w(0) = 1
  * </pre>
  *
- * with N_risk = sum riskMask and N_pred = F * sum predMask over the whole batch (not the slice),
+ * with N_risk = sum riskMask and N_pred = sum predMask * predLoss over the whole batch (not the slice),
  * so the slices' losses and gradients add up to those of the batch.
  */
 final class BackpropWorker {
@@ -286,12 +286,14 @@ final class BackpropWorker {
           }
         }
         if (w.hasForecast) {
-          // pred = predW h + predB
-          float m = batch.predMask[tb];
+          // pred = predW h + predB + predSkip . x   (x enters without a parameter: no gradient term)
+          float mt = batch.predMask[tb];
           int po = tb * F;
           for (int i = 0; i < F; i++) {
             float p = w.predB[i] + dot(w.predW, i * H, top, ho, H);
+            if (w.predSkip[i] != 0f) p += w.predSkip[i] * batch.x[po + i];
             batch.pred[po + i] = p;
+            float m = mt * batch.predLoss[po + i];
             if (m != 0f) {
               float e = p - batch.predY[po + i];
               loss += (double) m * e * e * invPred;

@@ -15,6 +15,7 @@ public final class PlainBackprop {
   private final boolean lbr;
   private final int F, H, L, G;
   private final boolean hasRisk, hasForecast;
+  private final float[] predSkip; // [F]
 
   public PlainBackprop(NetworkWeights shape) {
     cell = shape.cell;
@@ -25,6 +26,7 @@ public final class PlainBackprop {
     G = cell.gates;
     hasRisk = shape.hasRisk;
     hasForecast = shape.hasForecast;
+    predSkip = shape.predSkip.clone();
   }
 
   /** The weights as double arrays in {@link ParameterTensors} order. */
@@ -134,9 +136,10 @@ public final class PlainBackprop {
           }
         }
         if (hasForecast && batch.predMask[tb] != 0f) {
-          double m = batch.predMask[tb];
           for (int i = 0; i < F; i++) {
-            double pr = p[o + 3][i];
+            // pred = predW h + predB + predSkip . x   (the skip carries no parameter)
+            double m = batch.predMask[tb] * batch.predLoss[tb * F + i];
+            double pr = p[o + 3][i] + predSkip[i] * batch.x[tb * F + i];
             for (int j = 0; j < H; j++) pr += p[o + 2][i * H + j] * h[j];
             double e = pr - batch.predY[tb * F + i];
             loss += m * e * e / nPred;

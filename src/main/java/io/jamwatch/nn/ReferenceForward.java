@@ -47,11 +47,11 @@ public final class ReferenceForward {
           score[t * B + b] = sigmoid(s);
         }
         if (w.hasForecast) {
-          // pred = predW h + predB
+          // pred = predW h + predB + predSkip . x
           for (int i = 0; i < F; i++) {
             float s = w.predB[i];
             for (int j = 0; j < H; j++) s += w.predW[i * H + j] * in[j];
-            pred[(t * B + b) * F + i] = s;
+            pred[(t * B + b) * F + i] = w.predSkip[i] == 0f ? s : s + w.predSkip[i] * x[(t * B + b) * F + i];
           }
         }
       }
