@@ -153,6 +153,7 @@ final class BackpropWorker {
     // Layer 0's input is the slice of x; states enter from h0 / c0.
     for (int t = 0; t < T; t++)
       System.arraycopy(batch.x, (t * B + b0) * F, in[0], t * nb * F, nb * F);
+    if (w.inputClip() > 0f) for (int i = 0; i < T * nb * F; i++) in[0][i] = w.clipInput(in[0][i]);
     for (int l = 0; l < L; l++) {
       System.arraycopy(batch.h0, (l * B + b0) * H, hs[l], 0, nb * H);
       if (cell.hasCellState()) System.arraycopy(batch.c0, (l * B + b0) * H, cs[l], 0, nb * H);

@@ -44,6 +44,7 @@ public final class JavaStepper implements Stepper {
   @Override
   public float step(float[] x, float[] h, float[] c, float[] predOut) {
     System.arraycopy(x, 0, in, 0, F);
+    if (w.inputClip() > 0f) for (int i = 0; i < F; i++) in[i] = w.clipInput(in[i]);
     int inSize = F;
     for (int l = 0; l < L; l++) {
       layer(l, inSize, h, l * H, c);

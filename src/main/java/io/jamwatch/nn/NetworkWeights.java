@@ -20,6 +20,7 @@ import java.util.SplittableRandom;
  *   <li>{@code predSkip} [F], fixed (not trained): 1 on the features whose forecast is the change from
  *       the current value (a residual forecast: pred_i = x_i + delta_i(h), so a zero head is exactly
  *       persistence, "repeat the last value"), 0 elsewhere; all 0 = the plain linear head.
+ *   <li>{@code inputClip}, fixed: the first layer's input is x clipped to +-inputClip (0 = off).
  * </ul>
  *
  * <p>GRU's {@code linearBeforeReset} is carried explicitly: with 0 the reset gate multiplies
@@ -44,6 +45,7 @@ public final class NetworkWeights {
   public final float[] predW; // [F*H] (length 0 without a forecast head)
   public final float[] predB; // [F]   (length 0 without a forecast head)
   public final float[] predSkip; // [F] 0 or 1, fixed (length 0 without a forecast head)
+  private float inputClip; // > 0: the recurrent layers see x clipped to [-inputClip, inputClip]; 0 = unclipped
 
   public NetworkWeights(
       CellType cell,
@@ -98,6 +100,26 @@ public final class NetworkWeights {
       for (int j = 0; j < hiddenSize; j++) predW[i * hiddenSize + j] *= headScale;
       predB[i] *= headScale;
     }
+  }
+
+  /**
+   * The first layer sees x clipped to [-c, c] (c &gt; 0; 0 = off), while a residual forecast adds the
+   * unclipped x: a level far outside the training range cannot saturate the cells, yet the
+   * forecast follows it (the encoder's own clip can then be wide).
+   */
+  public void setInputClip(float c) {
+    if (!(c >= 0) || !Float.isFinite(c)) throw new IllegalArgumentException("input clip must be finite and >= 0, got " + c);
+    inputClip = c;
+  }
+
+  /** See {@link #setInputClip}; 0 = off. */
+  public float inputClip() {
+    return inputClip;
+  }
+
+  /** x clipped as the first layer sees it. */
+  public float clipInput(float v) {
+    return inputClip > 0f ? Math.max(-inputClip, Math.min(inputClip, v)) : v;
   }
 
   /** Whether any forecast feature is residual. */
@@ -174,6 +196,7 @@ public final class NetworkWeights {
     System.arraycopy(predW, 0, c.predW, 0, predW.length);
     System.arraycopy(predB, 0, c.predB, 0, predB.length);
     System.arraycopy(predSkip, 0, c.predSkip, 0, predSkip.length);
+    c.inputClip = inputClip;
     return c;
   }
 }

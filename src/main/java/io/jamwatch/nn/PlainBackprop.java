@@ -16,6 +16,7 @@ public final class PlainBackprop {
   private final int F, H, L, G;
   private final boolean hasRisk, hasForecast;
   private final float[] predSkip; // [F]
+  private final float inputClip;
 
   public PlainBackprop(NetworkWeights shape) {
     cell = shape.cell;
@@ -27,6 +28,11 @@ public final class PlainBackprop {
     hasRisk = shape.hasRisk;
     hasForecast = shape.hasForecast;
     predSkip = shape.predSkip.clone();
+    inputClip = shape.inputClip();
+  }
+
+  private double clipInput(double v) {
+    return inputClip > 0f ? Math.max(-inputClip, Math.min(inputClip, v)) : v;
   }
 
   /** The weights as double arrays in {@link ParameterTensors} order. */
@@ -69,7 +75,7 @@ public final class PlainBackprop {
           for (int i = 0; i < In; i++) {
             x[i] =
                 l == 0
-                    ? batch.x[(t * B + b) * F + i]
+                    ? clipInput(batch.x[(t * B + b) * F + i])
                     : hs[l - 1][t + 1][i] * (dropMask == null ? 1.0 : dropMask[l][(t * B + b) * H + i]);
           }
           xin[l][t] = x;

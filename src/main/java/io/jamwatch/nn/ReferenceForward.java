@@ -28,6 +28,7 @@ public final class ReferenceForward {
     for (int t = 0; t < T; t++) {
       for (int b = 0; b < B; b++) {
         System.arraycopy(x, (t * B + b) * F, in, 0, F);
+        for (int i = 0; i < F; i++) in[i] = w.clipInput(in[i]); // the first layer sees x clipped (0 = off)
         int inSize = F;
         for (int l = 0; l < L; l++) {
           int off = (l * B + b) * H;

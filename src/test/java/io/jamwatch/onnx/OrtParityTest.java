@@ -59,6 +59,7 @@ class OrtParityTest {
   void residualForecastMatchesReferenceForward(CellType cell, boolean lbr, int layers, int T) throws Exception {
     NetworkWeights w = TestModels.random(cell, F, H, layers, lbr, 200 + layers);
     w.makeResidual(new int[] {0, 2, 4, 7}, 1f);
+    w.setInputClip(1.5f);
     float err = parityError(w, w, T);
     assertTrue(err <= TOL, "max abs error " + err);
   }
@@ -71,6 +72,15 @@ class OrtParityTest {
     // The same trained parameters exported without the skip must not pass for the residual model.
     float err = parityError(plain, w, 50);
     assertTrue(err > 1e-2f, "exporting without the residual must break parity, error only " + err);
+  }
+
+  @Test
+  void inputClipIsInTheGraph() throws Exception {
+    NetworkWeights w = TestModels.random(CellType.LSTM, F, H, 2, false, 9);
+    NetworkWeights unclipped = w.copy();
+    w.setInputClip(0.5f);
+    float err = parityError(unclipped, w, 50);
+    assertTrue(err > 1e-3f, "exporting without the input clip must break parity, error only " + err);
   }
 
   @Test

@@ -48,22 +48,37 @@ public final class ForecastModelDetector implements PretrainableDetector {
     this.warmupEvents = warmupEvents;
   }
 
-  /** The benchmark's small per-series model of the given cell. */
+  /**
+   * The benchmark's small per-series model of the given cell: a residual forecast (persistence plus
+   * a learnt change), trained from warm states, with at least {@link #MIN_STEPS_PER_EPOCH} Adam steps
+   * between validation checks, since a benchmark's training prefix (NAB's probation, at most 750
+   * rows; SKAB's 300) is only a handful of chunks.
+   */
   public static ForecastModelDetector small(CellType cell, long seed, int longWindow) {
     TrainConfig c =
-        TrainConfig.defaults()
-            .withCell(cell)
-            .withHead(Head.FORECAST)
-            .withShape(16, 1)
-            .withBudget(25, 0)
-            .withBatching(8, 25, 2)
-            .withSeed(seed);
-    c = new TrainConfig(c.cell(), c.hidden(), c.layers(), c.linearBeforeReset(), c.head(), c.horizonMillis(),
-        c.epochs(), c.batchSize(), c.window(), c.chunkWindows(), 5e-3f, c.clipNorm(), 0f, 5,
-        c.validationFraction(), c.positiveWeight(), c.falseAlarmsPerDeviceHour(), c.clearFraction(),
-        c.maxSeconds(), c.seed(), 1);
+        TrainConfig.builder()
+            .cell(cell)
+            .head(Head.FORECAST)
+            .hidden(16)
+            .layers(1)
+            .epochs(25)
+            .patience(5)
+            .batchSize(8)
+            .window(25)
+            .chunkWindows(2)
+            .learningRate(5e-3f)
+            .dropout(0f)
+            .seed(seed)
+            .threads(1)
+            .minStepsPerEpoch(MIN_STEPS_PER_EPOCH)
+            .warmStart(true)
+            .residualForecast(true)
+            .build();
     return new ForecastModelDetector(c, 10, longWindow);
   }
+
+  /** Adam steps per epoch at least (see {@link TrainConfig#minStepsPerEpoch()}). */
+  public static final int MIN_STEPS_PER_EPOCH = 20;
 
   @Override
   public String name() {
@@ -72,8 +87,9 @@ public final class ForecastModelDetector implements PretrainableDetector {
 
   @Override
   public String describe() {
-    return String.format("%s forecast head, H=%d x%d, <=%d epochs (early stop, patience %d), window %d, lr %.0e, seed %d, warm-up %d events",
-        config.cell(), config.hidden(), config.layers(), config.epochs(), config.patience(), config.window(),
+    return String.format("%s %sforecast head, H=%d x%d, <=%d epochs of >=%d Adam steps (early stop, patience %d), window %d, %s start, lr %.0e, seed %d, warm-up %d events",
+        config.cell(), config.residualForecast() ? "residual " : "", config.hidden(), config.layers(), config.epochs(),
+        config.minStepsPerEpoch(), config.patience(), config.window(), config.warmStart() ? "warm" : "zero",
         config.learningRate(), config.seed(), warmupEvents)
         + (longWindow == 0 ? ", surprise vs the training fit" : ", surprise vs an adaptive long window of " + longWindow + " events");
   }
