@@ -46,6 +46,13 @@ public final class BenchCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /** SKAB rows whose anomaly label is 0. */
+  static boolean[] normalRows(SkabCorpus.SkabFile f) {
+    boolean[] n = new boolean[f.rows()];
+    for (int i = 0; i < n.length; i++) n[i] = f.anomaly()[i] == 0;
+    return n;
+  }
+
   static io.jamwatch.eval.bench.ForecastModelDetector forecastDetector(SeriesDetector d) {
     if (d instanceof io.jamwatch.eval.bench.ForecastModelDetector f) return f;
     throw new IllegalArgumentException("--forecast-error needs a forecast-head detector (gru, lstm, rnn), got " + d.name());
@@ -105,7 +112,7 @@ public final class BenchCommand implements Runnable {
         for (SkabCorpus.SkabFile f : fs) {
           if (f.rows() <= s.trainRows()) continue;
           errs.add(io.jamwatch.eval.bench.ForecastError.measure(forecastDetector(det), f.relPath(), SkabBench.events(f),
-              s.trainRows() - s.calibrationRows(), s.trainRows()));
+              s.trainRows() - s.calibrationRows(), s.trainRows(), normalRows(f)));
           bar.update((double) errs.size() / fs.size(), errs.size() + "/" + fs.size() + " " + f.relPath());
         }
         bar.finish(errs.size() + " files");
@@ -235,7 +242,7 @@ public final class BenchCommand implements Runnable {
         for (io.jamwatch.eval.nab.NabSeries sr : corpus.series().subList(0, n)) {
           int probation = (int) NabScorer.probationaryLength(sr.size());
           errs.add(io.jamwatch.eval.bench.ForecastError.measure(forecastDetector(det), sr.relPath(), NabBench.events(sr),
-              probation, probation));
+              probation, probation, null));
           bar.update((double) errs.size() / n, errs.size() + "/" + n + " " + sr.relPath());
         }
         bar.finish(n + " files");

@@ -63,6 +63,9 @@ public final class Trainer {
     LossFeatures lossFeatures = null;
     if (forecast && cfg.residualForecast() && data.spec() != null) {
       w.makeResidual(data.spec().valueIndices(), RESIDUAL_HEAD_SCALE);
+      // A wide encoder clip lets the forecast follow a level far outside training; the cells still
+      // see the input clipped at the usual range.
+      if (data.spec().clip() > FeatureSpec.DEFAULT_CLIP) w.setInputClip(FeatureSpec.DEFAULT_CLIP);
       lossFeatures = new LossFeatures(data.spec().valueIndices(), data.spec().indicatorIndices());
     }
     // The surprise function needs only the feature layout; its statistics are fitted at the end.
@@ -82,6 +85,16 @@ public final class Trainer {
       List<Chunk> chunks = new ArrayList<>(split.chunks);
       int batches = (chunks.size() + B - 1) / B;
       long adamSteps = 0;
+      if (lossFeatures != null) {
+        // A residual forecast starts next to persistence: that is the model to beat on validation
+        // (best epoch 0 = no epoch did, the near-persistence start is kept).
+        double[] v0 = new double[2];
+        scorer.run(split.validation, posWeight, null, v0);
+        if (v0[1] > 0) {
+          bestScore = -v0[0] / v0[1];
+          best = w.copy();
+        }
+      }
       epochs:
       for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
         // Warm start: the state each chunk starts from, from the weights as they are now.

@@ -157,10 +157,11 @@ class ScoringModelTest {
     ModelProto.Builder b = good.toBuilder();
     for (int i = 0; i < b.getMetadataPropsCount(); i++)
       if (b.getMetadataProps(i).getKey().equals("jamwatch.feature_spec"))
-        b.getMetadataPropsBuilder(i).setValue(b.getMetadataProps(i).getValue().replace("\"version\":1", "\"version\":2"));
+        b.getMetadataPropsBuilder(i).setValue(b.getMetadataProps(i).getValue().replace("\"version\":1",
+            "\"version\":" + (io.jamwatch.features.FeatureSpec.VERSION + 1)));
     Path newer = dir.resolve("newer.onnx");
     Files.write(newer, b.build().toByteArray());
-    assertMessage(newer, "feature spec version 2");
+    assertMessage(newer, "feature spec version " + (io.jamwatch.features.FeatureSpec.VERSION + 1));
 
     ModelProto.Builder lie = good.toBuilder();
     for (int i = 0; i < lie.getMetadataPropsCount(); i++)

@@ -36,22 +36,32 @@ public final class ForecastError {
    * @param steps     Adam steps of the training run (NaN if the trainer does not report it)
    */
   public record FileError(
-      String file, long rows, double modelMse, double persistenceMse, List<EpochRecord> curve, int bestEpoch,
-      double steps) {
+      String file, long rows, double modelMse, double persistenceMse, long normalRows, double normalModelMse,
+      double normalPersistenceMse, List<EpochRecord> curve, int bestEpoch, double steps) {
     /** model / persistence; 1 when both are 0 (a flat series), NaN with no evaluated row. */
     public double ratio() {
-      if (rows == 0) return Double.NaN;
-      if (persistenceMse == 0) return modelMse == 0 ? 1.0 : Double.POSITIVE_INFINITY;
-      return modelMse / persistenceMse;
+      return ratio(rows, modelMse, persistenceMse);
+    }
+
+    /** The same on the rows labelled normal (NaN without labels). */
+    public double normalRatio() {
+      return ratio(normalRows, normalModelMse, normalPersistenceMse);
+    }
+
+    private static double ratio(long n, double m, double p) {
+      if (n == 0) return Double.NaN;
+      if (p == 0) return m == 0 ? 1.0 : Double.POSITIVE_INFINITY;
+      return m / p;
     }
   }
 
   /**
-   * Fits {@code detector} on {@code events[0, fitRows)} and measures on rows {@code [evalFrom, n)}.
+   * Fits {@code detector} on {@code events[0, fitRows)} and measures on rows {@code [evalFrom, n)};
+   * also on the rows {@code normal} marks (null = no labels).
    */
   public static FileError measure(
-      ForecastModelDetector detector, String file, List<ScannerEvent> events, int fitRows, int evalFrom)
-      throws Exception {
+      ForecastModelDetector detector, String file, List<ScannerEvent> events, int fitRows, int evalFrom,
+      boolean[] normal) throws Exception {
     ForecastModelDetector.Fitted f = detector.fitModel(events.subList(0, fitRows), List.of());
     try (ScoringModel model = f.model()) {
       FeatureSpec spec = model.encoder().spec();
@@ -60,8 +70,8 @@ public final class ForecastError {
       double[] prev = new double[r], cur = new double[r];
       boolean[] prevOk = new boolean[r], curOk = new boolean[r];
       DeviceMemory mem = model.newMemory();
-      double se = 0, sp = 0;
-      long n = 0;
+      double se = 0, sp = 0, nse = 0, nsp = 0;
+      long n = 0, nn = 0;
       for (int i = 0; i < events.size(); i++) {
         ScannerEvent e = events.get(i);
         Map<String, Float> readings = e.getReadings();
@@ -86,6 +96,11 @@ public final class ForecastError {
             se += rowSe / m;
             sp += rowSp / m;
             n++;
+            if (normal != null && normal[i]) {
+              nse += rowSe / m;
+              nsp += rowSp / m;
+              nn++;
+            }
           }
         }
         model.score(e, mem);
@@ -94,17 +109,22 @@ public final class ForecastError {
       }
       TrainResult t = f.training();
       Double steps = t.metrics().get("adam_steps");
-      return new FileError(file, n, n == 0 ? Double.NaN : se / n, n == 0 ? Double.NaN : sp / n, t.curve(), t.bestEpoch(),
+      return new FileError(file, n, n == 0 ? Double.NaN : se / n, n == 0 ? Double.NaN : sp / n, nn,
+          nn == 0 ? Double.NaN : nse / nn, nn == 0 ? Double.NaN : nsp / nn, t.curve(), t.bestEpoch(),
           steps == null ? Double.NaN : steps);
     }
   }
 
   /** Geometric mean of the finite ratios. */
   public static double geometricMeanRatio(List<FileError> files) {
+    return geometricMean(files.stream().mapToDouble(FileError::ratio).toArray());
+  }
+
+  /** Geometric mean of the finite positive values (NaN if none). */
+  static double geometricMean(double[] ratios) {
     double s = 0;
     int k = 0;
-    for (FileError f : files) {
-      double q = f.ratio();
+    for (double q : ratios) {
       if (q > 0 && Double.isFinite(q)) {
         s += Math.log(q);
         k++;
@@ -120,19 +140,34 @@ public final class ForecastError {
     return k;
   }
 
-  /** The per-file table, then the summary line. */
+  /**
+   * The per-file table, then the summary lines. Loss columns: the training loss of the first and
+   * the last epoch, and the validation loss of the kept epoch ("best"; 0 = no epoch beat the
+   * near-persistence start of a residual forecast, which is kept).
+   */
   public static void print(PrintStream o, String title, List<FileError> files) {
+    boolean labelled = files.stream().anyMatch(f -> f.normalRows() > 0);
     o.println(title);
-    o.printf("%-58s %6s %11s %11s %8s %6s %6s %9s %9s%n", "file", "rows", "model MSE", "persist MSE", "ratio",
-        "epochs", "steps", "loss 1st", "loss last");
+    o.printf("%-58s %6s %11s %11s %8s%s %6s %4s %6s %9s %9s %9s%n", "file", "rows", "model MSE", "persist MSE", "ratio",
+        labelled ? "   normal" : "", "epochs", "best", "steps", "train 1st", "train end", "val best");
     for (FileError f : files) {
       List<EpochRecord> c = f.curve();
       double first = c.isEmpty() ? Double.NaN : c.get(0).trainLoss();
       double last = c.isEmpty() ? Double.NaN : c.get(c.size() - 1).trainLoss();
-      o.printf("%-58s %6d %11.4g %11.4g %8.3f %6d %6.0f %9.4g %9.4g%n", f.file(), f.rows(), f.modelMse(),
-          f.persistenceMse(), f.ratio(), c.size(), f.steps(), first, last);
+      double val = f.bestEpoch() >= 1 && f.bestEpoch() <= c.size() ? c.get(f.bestEpoch() - 1).validationLoss() : Double.NaN;
+      o.printf("%-58s %6d %11.4g %11.4g %8.3f%s %6d %4d %6.0f %9.4g %9.4g %9.4g%n", f.file(), f.rows(), f.modelMse(),
+          f.persistenceMse(), f.ratio(), labelled ? String.format(" %8.3f", f.normalRatio()) : "", c.size(), f.bestEpoch(),
+          f.steps(), first, last, val);
     }
     o.printf("geometric mean ratio (model / persistence) over %d files: %.3f; beats persistence on %d of %d%n",
         files.size(), geometricMeanRatio(files), beatsPersistence(files), files.size());
+    if (labelled) {
+      double[] r = files.stream().mapToDouble(FileError::normalRatio).toArray();
+      long beats = files.stream().filter(f -> f.normalRatio() < 1).count();
+      o.printf("on the rows labelled normal only: geometric mean ratio %.3f; beats persistence on %d of %d%n",
+          geometricMean(r), beats, files.size());
+    }
+    long kept = files.stream().filter(f -> f.bestEpoch() == 0).count();
+    o.printf("files where no epoch beat the near-persistence start on validation (best = 0): %d of %d%n", kept, files.size());
   }
 }

@@ -77,6 +77,12 @@ public final class ForecastModelDetector implements PretrainableDetector {
     return new ForecastModelDetector(c, 10, longWindow);
   }
 
+  /**
+   * Encoder clip of a residual forecast model: wide, so a level that leaves the training range is
+   * still seen (and forecast) as it is; the network clips its own input at {@link FeatureSpec#DEFAULT_CLIP}.
+   */
+  public static final float WIDE_CLIP = 1000f;
+
   /** Adam steps per epoch at least (see {@link TrainConfig#minStepsPerEpoch()}). */
   public static final int MIN_STEPS_PER_EPOCH = 20;
 
@@ -128,7 +134,7 @@ public final class ForecastModelDetector implements PretrainableDetector {
   public Fitted fitModel(List<ScannerEvent> own, List<List<ScannerEvent>> pretrain) throws Exception {
     List<List<ScannerEvent>> all = new ArrayList<>(pretrain);
     all.add(own);
-    FeatureSpec spec = FeatureSpec.fit(all.stream().flatMap(List::stream).iterator());
+    FeatureSpec spec = FeatureSpec.fit(all.stream().flatMap(List::stream).iterator(), config.residualForecast() ? WIDE_CLIP : FeatureSpec.DEFAULT_CLIP);
     List<TrainingData.Sequence> seqs = new ArrayList<>();
     int k = 0;
     for (List<ScannerEvent> s : all) {
