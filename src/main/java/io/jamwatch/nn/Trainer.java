@@ -256,7 +256,7 @@ public final class Trainer {
    * run from a zero state (no dropout, no gradient) and the state is taken at the chunk starts,
    * which lie on window edges. Returns chunk -&gt; {h [L*H], c [L*H]}.
    */
-  private static Map<Chunk, float[][]> warmStates(ParallelBackprop net, WindowBatch batch, DataSplit split, int nChunks) {
+  static Map<Chunk, float[][]> warmStates(ParallelBackprop net, WindowBatch batch, DataSplit split, int nChunks) {
     NetworkWeights w = net.weights();
     int H = w.hiddenSize, L = w.layers, S = batch.stateSize;
     Map<Sequence, List<Chunk>> bySeq = new java.util.IdentityHashMap<>();
