@@ -84,7 +84,7 @@ public final class ForecastModelDetector implements PretrainableDetector {
   public static final float WIDE_CLIP = 1000f;
 
   /** Adam steps per epoch at least (see {@link TrainConfig#minStepsPerEpoch()}). */
-  public static final int MIN_STEPS_PER_EPOCH = 20;
+  public static final int MIN_STEPS_PER_EPOCH = 8;
 
   @Override
   public String name() {
