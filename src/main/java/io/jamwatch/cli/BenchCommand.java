@@ -46,6 +46,14 @@ public final class BenchCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /** The file's learning curve as a PNG in {@code dir} (none if dir is null). */
+  static void curve(Path dir, io.jamwatch.eval.bench.ForecastError.FileError e) throws java.io.IOException {
+    if (dir == null) return;
+    Files.createDirectories(dir);
+    String name = e.file().replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("\\.csv$", "") + ".png";
+    TrainingCharts.learningCurve(e.training(), "forecast head on " + e.file(), dir.resolve(name));
+  }
+
   /** SKAB rows whose anomaly label is 0. */
   static boolean[] normalRows(SkabCorpus.SkabFile f) {
     boolean[] n = new boolean[f.rows()];
@@ -92,6 +100,9 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--forecast-error", description = "Instead of the benchmark: the forecast head's one-step MSE on the test rows against persistence, per file (fit as the bench does, on rows 0..299).")
     boolean forecastError;
 
+    @Option(names = "--curves", description = "With --forecast-error: also write each file's learning curve (PNG) into this folder.")
+    Path curves;
+
     @Option(names = "--seed", defaultValue = "7", description = "Training seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -113,6 +124,7 @@ public final class BenchCommand implements Runnable {
           if (f.rows() <= s.trainRows()) continue;
           errs.add(io.jamwatch.eval.bench.ForecastError.measure(forecastDetector(det), f.relPath(), SkabBench.events(f),
               s.trainRows() - s.calibrationRows(), s.trainRows(), normalRows(f)));
+          curve(curves, errs.get(errs.size() - 1));
           bar.update((double) errs.size() / fs.size(), errs.size() + "/" + fs.size() + " " + f.relPath());
         }
         bar.finish(errs.size() + " files");
@@ -227,6 +239,9 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--forecast-error", description = "Instead of the benchmark: the forecast head's one-step MSE after probation against persistence, per file.")
     boolean forecastError;
 
+    @Option(names = "--curves", description = "With --forecast-error: also write each file's learning curve (PNG) into this folder.")
+    Path curves;
+
     @Option(names = "--out", defaultValue = "runs/bench-nab", description = "Output folder: summary.json and results/<detector>/... in NAB's format (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -243,6 +258,7 @@ public final class BenchCommand implements Runnable {
           int probation = (int) NabScorer.probationaryLength(sr.size());
           errs.add(io.jamwatch.eval.bench.ForecastError.measure(forecastDetector(det), sr.relPath(), NabBench.events(sr),
               probation, probation, null));
+          curve(curves, errs.get(errs.size() - 1));
           bar.update((double) errs.size() / n, errs.size() + "/" + n + " " + sr.relPath());
         }
         bar.finish(n + " files");

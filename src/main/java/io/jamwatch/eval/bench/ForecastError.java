@@ -32,12 +32,25 @@ public final class ForecastError {
    * @param rows      rows evaluated (with a previous row and the reading present)
    * @param modelMse  mean squared error of the forecast
    * @param persistenceMse mean squared error of the previous value
-   * @param curve     the training run's learning curve
-   * @param steps     Adam steps of the training run (NaN if the trainer does not report it)
+   * @param training  the training run (learning curve, best epoch, metrics)
    */
   public record FileError(
       String file, long rows, double modelMse, double persistenceMse, long normalRows, double normalModelMse,
-      double normalPersistenceMse, List<EpochRecord> curve, int bestEpoch, double steps) {
+      double normalPersistenceMse, TrainResult training) {
+    public List<EpochRecord> curve() {
+      return training.curve();
+    }
+
+    public int bestEpoch() {
+      return training.bestEpoch();
+    }
+
+    /** Adam steps of the training run (NaN if the trainer does not report them). */
+    public double steps() {
+      Double s = training.metrics().get("adam_steps");
+      return s == null ? Double.NaN : s;
+    }
+
     /** model / persistence; 1 when both are 0 (a flat series), NaN with no evaluated row. */
     public double ratio() {
       return ratio(rows, modelMse, persistenceMse);
@@ -107,11 +120,8 @@ public final class ForecastError {
         System.arraycopy(cur, 0, prev, 0, r);
         System.arraycopy(curOk, 0, prevOk, 0, r);
       }
-      TrainResult t = f.training();
-      Double steps = t.metrics().get("adam_steps");
       return new FileError(file, n, n == 0 ? Double.NaN : se / n, n == 0 ? Double.NaN : sp / n, nn,
-          nn == 0 ? Double.NaN : nse / nn, nn == 0 ? Double.NaN : nsp / nn, t.curve(), t.bestEpoch(),
-          steps == null ? Double.NaN : steps);
+          nn == 0 ? Double.NaN : nse / nn, nn == 0 ? Double.NaN : nsp / nn, f.training());
     }
   }
 
