@@ -19,7 +19,14 @@ import java.util.SplittableRandom;
  * device and time ({@link DataSplit}; the caller fits the feature spec on {@link
  * DataSplit#plan}'s training part). Then, on the same validation split: Platt calibration of the
  * risk head folded into its weights, and the alert thresholds; for a forecast head the surprise
- * statistics on the training part.
+ * statistics, out of sample (the validation steps, run warm from the start of each history).
+ *
+ * <p>Forecast head with a feature spec ({@link TrainConfig#residualForecast()}): the value
+ * features are forecast as their change (pred = x + delta(h), head started near zero), the loss
+ * counts only value features present in the target ({@link LossFeatures}), and the near-persistence
+ * start is the model each epoch must beat on validation (best epoch 0 keeps it). With {@link
+ * TrainConfig#warmStart()} every chunk starts from the state its device's earlier history gives;
+ * {@link TrainConfig#minStepsPerEpoch()} sets a floor on the Adam steps between validation checks.
  *
  * <p>Determinism: one {@link SplittableRandom} from the seed, split in a fixed order into
  * initialisation, split, shuffling and dropout streams; the thread count fixes the reduction order.
