@@ -75,7 +75,7 @@ public class ExplainBenchmark {
       List<FeatureSpec.ReadingSpec> r = new ArrayList<>();
       for (String n : READINGS) r.add(new FeatureSpec.ReadingSpec(n, Transform.NONE, 0f, 1f));
       List<String> types = Arrays.stream(EventType.values()).filter(t -> t != EventType.UNKNOWN).map(Enum::name).toList();
-      FeatureSpec spec = new FeatureSpec(FeatureSpec.VERSION, r, types, 0f, 1f, FeatureSpec.DEFAULT_CLIP, 0);
+      FeatureSpec spec = new FeatureSpec(FeatureSpec.OLDEST_VERSION, r, types, 0f, 1f, FeatureSpec.DEFAULT_CLIP, 0);
       CellType cell = CellType.valueOf(model.substring(0, model.indexOf('-')));
       int hidden = Integer.parseInt(model.substring(model.indexOf('-') + 1));
       NetworkWeights w = NetworkWeights.random(cell, spec.size(), hidden, 1, false, true, false, new SplittableRandom(1));

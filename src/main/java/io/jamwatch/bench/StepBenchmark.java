@@ -79,7 +79,7 @@ public class StepBenchmark {
   static FeatureSpec spec(int f) {
     List<FeatureSpec.ReadingSpec> r = new ArrayList<>();
     for (int i = 0; i < (f - 2) / 2; i++) r.add(new FeatureSpec.ReadingSpec("r" + (char) ('a' + i), Transform.NONE, 0f, 1f));
-    return new FeatureSpec(FeatureSpec.VERSION, r, List.of(), 0f, 1f, FeatureSpec.DEFAULT_CLIP, 0);
+    return new FeatureSpec(FeatureSpec.OLDEST_VERSION, r, List.of(), 0f, 1f, FeatureSpec.DEFAULT_CLIP, 0);
   }
 
   @TearDown(Level.Trial)

@@ -48,6 +48,26 @@ public final class BenchCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /** The file's learning curve as a PNG in {@code dir} (none if dir is null). */
+  static void curve(Path dir, io.jamwatch.eval.bench.ForecastError.FileError e) throws java.io.IOException {
+    if (dir == null) return;
+    Files.createDirectories(dir);
+    String name = e.file().replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("\\.csv$", "") + ".png";
+    TrainingCharts.learningCurve(e.training(), "forecast head on " + e.file(), dir.resolve(name));
+  }
+
+  /** SKAB rows whose anomaly label is 0. */
+  static boolean[] normalRows(SkabCorpus.SkabFile f) {
+    boolean[] n = new boolean[f.rows()];
+    for (int i = 0; i < n.length; i++) n[i] = f.anomaly()[i] == 0;
+    return n;
+  }
+
+  static io.jamwatch.eval.bench.ForecastModelDetector forecastDetector(SeriesDetector d) {
+    if (d instanceof io.jamwatch.eval.bench.ForecastModelDetector f) return f;
+    throw new IllegalArgumentException("--forecast-error needs a forecast-head detector (gru, lstm, rnn), got " + d.name());
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @Command(
@@ -106,6 +126,12 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--pretrain-anomaly-free", description = "Second, non-leaderboard setting: also fit on anomaly-free.csv.")
     boolean pretrain;
 
+    @Option(names = "--forecast-error", description = "Instead of the benchmark: the forecast head's one-step MSE on the test rows against persistence, per file (fit as the bench does, on rows 0..299).")
+    boolean forecastError;
+
+    @Option(names = "--curves", description = "With --forecast-error: also write each file's learning curve (PNG) into this folder.")
+    Path curves;
+
     @Option(names = "--seed", defaultValue = "7", description = "Training seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -125,6 +151,25 @@ public final class BenchCommand implements Runnable {
       if (errorWindow != null) dc = dc.toBuilder().errorWindow(errorWindow).build();
       SeriesDetector det = BenchDetectors.create(detector, seed, longWindow, dc);
       SkabBench.Settings s = new SkabBench.Settings(400, calibrationRows, quantile, hold, SkabScorer.WINDOW_MILLIS);
+      if (forecastError) {
+        List<io.jamwatch.eval.bench.ForecastError.FileError> errs = new ArrayList<>();
+        List<SkabCorpus.SkabFile> fs = corpus.labelled();
+        if (limit > 0 && limit < fs.size()) fs = fs.subList(0, limit);
+        ProgressBar bar = new ProgressBar("skab forecast error " + det.name());
+        for (SkabCorpus.SkabFile f : fs) {
+          if (f.rows() <= s.trainRows()) continue;
+          errs.add(io.jamwatch.eval.bench.ForecastError.measure(forecastDetector(det), f.relPath(), SkabBench.events(f),
+              s.trainRows() - s.calibrationRows(), s.trainRows(), normalRows(f)));
+          curve(curves, errs.get(errs.size() - 1));
+          bar.update((double) errs.size() / fs.size(), errs.size() + "/" + fs.size() + " " + f.relPath());
+        }
+        bar.finish(errs.size() + " files");
+        io.jamwatch.eval.bench.ForecastError.print(System.out,
+            "SKAB forecast error on the test rows (>= " + s.trainRows() + "), fit on rows 0.." + (s.trainRows() - s.calibrationRows() - 1)
+                + "; " + det.describe(), errs);
+        System.out.printf("time: %.1f s%n", (System.nanoTime() - start) / 1e9);
+        return 0;
+      }
       List<List<ScannerEvent>> pre = new ArrayList<>();
       if (pretrain) {
         if (corpus.normalOnly().isEmpty()) {
@@ -259,6 +304,12 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--long-window", defaultValue = "" + NabBench.LONG_WINDOW, description = "Likelihood: effective length (rows) of the re-estimated Gaussian (default: ${DEFAULT-VALUE}).")
     int longWindow;
 
+    @Option(names = "--forecast-error", description = "Instead of the benchmark: the forecast head's one-step MSE after probation against persistence, per file.")
+    boolean forecastError;
+
+    @Option(names = "--curves", description = "With --forecast-error: also write each file's learning curve (PNG) into this folder.")
+    Path curves;
+
     @Option(names = "--out", defaultValue = "runs/bench-nab", description = "Output folder: summary.json and results/<detector>/... in NAB's format (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -281,6 +332,22 @@ public final class BenchCommand implements Runnable {
       SeriesDetector det = BenchDetectors.create(detector, seed, longWindow, dc);
       AlertPolicy alertBase = NabBench.alertPolicy().withSuppressEvents(suppress);
       int n = limit > 0 ? Math.min(limit, corpus.series().size()) : corpus.series().size();
+      if (forecastError) {
+        List<io.jamwatch.eval.bench.ForecastError.FileError> errs = new ArrayList<>();
+        ProgressBar bar = new ProgressBar("nab forecast error " + det.name());
+        for (io.jamwatch.eval.nab.NabSeries sr : corpus.series().subList(0, n)) {
+          int probation = (int) NabScorer.probationaryLength(sr.size());
+          errs.add(io.jamwatch.eval.bench.ForecastError.measure(forecastDetector(det), sr.relPath(), NabBench.events(sr),
+              probation, probation, null));
+          curve(curves, errs.get(errs.size() - 1));
+          bar.update((double) errs.size() / n, errs.size() + "/" + n + " " + sr.relPath());
+        }
+        bar.finish(n + " files");
+        io.jamwatch.eval.bench.ForecastError.print(System.out,
+            "NAB forecast error after probation (fit on the probationary rows); " + det.describe(), errs);
+        System.out.printf("time: %.1f s%n", (System.nanoTime() - start) / 1e9);
+        return 0;
+      }
       ProgressBar bar = new ProgressBar("nab " + det.name());
       int[] done = {0};
       List<NabBench.SeriesRun> runs =

@@ -108,6 +108,12 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--max-seconds", defaultValue = "0", description = "Wall-clock budget per model, 0 = none (a budget breaks bit-for-bit reproducibility). Default: ${DEFAULT-VALUE}.")
   int maxSeconds;
 
+  @Option(names = "--min-steps-per-epoch", defaultValue = "0", description = "An epoch repeats passes over the chunks until it made this many Adam steps (0 = one pass). Default: ${DEFAULT-VALUE}.")
+  int minStepsPerEpoch;
+
+  @Option(names = "--warm-start", description = "Start each training chunk from the state the device's earlier history gives (as in the stream), not from zero.")
+  boolean warmStart;
+
   @Option(names = "--compare", split = ",", description = "Cells to compare, e.g. rnn,gru,lstm (then --out is a folder).")
   List<CellType> compare;
 
@@ -123,9 +129,12 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   TrainConfig config(CellType c) {
-    return new TrainConfig(c, hidden, layers, lbr && c == CellType.GRU, head, horizonMillis, epochs, batch, window,
-        chunkWindows, lr, clip, dropout, patience, validation, posWeight, falseAlarms, clearFraction, maxSeconds,
-        seed, threads);
+    return TrainConfig.builder()
+        .cell(c).hidden(hidden).layers(layers).linearBeforeReset(lbr).head(head).horizonMillis(horizonMillis)
+        .epochs(epochs).batchSize(batch).window(window).chunkWindows(chunkWindows).learningRate(lr).clipNorm(clip)
+        .dropout(dropout).patience(patience).validationFraction(validation).positiveWeight(posWeight)
+        .falseAlarmsPerDeviceHour(falseAlarms).clearFraction(clearFraction).maxSeconds(maxSeconds).seed(seed)
+        .threads(threads).minStepsPerEpoch(minStepsPerEpoch).warmStart(warmStart).build();
   }
 
   private RecordedTrainingData.Loaded load(TrainConfig cfg) {

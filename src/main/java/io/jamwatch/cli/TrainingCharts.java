@@ -23,9 +23,12 @@ public final class TrainingCharts {
     addSeries(loss, "training loss", r.curve(), e -> e.trainLoss());
     addSeries(loss, "validation loss", r.curve(), e -> e.validationLoss());
     addSeries(metric, "validation " + r.metricName(), r.curve(), e -> e.validationMetric());
-    double[] best = {r.bestEpoch()};
-    double[] bestY = {r.curve().get(r.bestEpoch() - 1).validationMetric()};
-    if (Double.isFinite(bestY[0])) metric.addSeries("kept (best epoch)", best, bestY);
+    // Best epoch 0: no epoch beat a residual forecast's near-persistence start, which was kept.
+    if (r.bestEpoch() >= 1) {
+      double[] best = {r.bestEpoch()};
+      double[] bestY = {r.curve().get(r.bestEpoch() - 1).validationMetric()};
+      if (Double.isFinite(bestY[0])) metric.addSeries("kept (best epoch)", best, bestY);
+    }
     save(List.of(loss, metric), 1, 2, png);
   }
 

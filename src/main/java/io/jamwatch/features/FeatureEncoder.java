@@ -23,6 +23,8 @@ public final class FeatureEncoder {
   private final int size;
   private final int gapOffset;
   private final double clip;
+  private final long[] periods; // [C] calendar cycle periods, ms
+  private final int calendarOffset;
 
   public FeatureEncoder(FeatureSpec spec) {
     this.spec = spec;
@@ -49,6 +51,8 @@ public final class FeatureEncoder {
     size = spec.size();
     gapOffset = spec.gapOffset();
     clip = spec.clip();
+    periods = spec.calendarCycles().stream().mapToLong(FeatureSpec::periodMillis).toArray();
+    calendarOffset = spec.calendarOffset();
   }
 
   public FeatureSpec spec() {
@@ -88,6 +92,12 @@ public final class FeatureEncoder {
       out[gapOffset] =
           standardise(FeatureSpec.gapFeature(e.getEventTime().toEpochMilli(), prevEventTimeMillis), spec.gapMean(), spec.gapStd());
       out[gapOffset + 1] = 0f;
+    }
+    for (int c = 0; c < periods.length; c++) {
+      // phase of the event time in the cycle (UTC), as a point on the unit circle
+      double phase = 2 * Math.PI * Math.floorMod(e.getEventTime().toEpochMilli(), periods[c]) / periods[c];
+      out[calendarOffset + 2 * c] = (float) Math.sin(phase);
+      out[calendarOffset + 2 * c + 1] = (float) Math.cos(phase);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.jamwatch.features;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,7 +24,7 @@ import java.util.TreeMap;
  * encoding path, as Tribuo's {@code SparseVector.createSparseVector} is for its trainers and
  * models).
  *
- * <p>Layout of the encoded vector (F = 2R + E + 2):
+ * <p>Layout of the encoded vector (F = 2R + E + 2 + 2C):
  *
  * <pre>
  *   [2i]       reading i (sorted by name): (transform(v) - mean_i) / std_i, clipped to +-clip; 0 if missing
@@ -31,6 +32,8 @@ import java.util.TreeMap;
  *   [2R + k]   event type one-hot, k over {@link #eventTypes()}
  *   [2R+E]     time since the device's previous event: (log1p(seconds) - gapMean) / gapStd, clipped; 0 if none
  *   [2R+E+1]   no-previous-event indicator
+ *   [2R+E+2+2c], [2R+E+3+2c]  sin and cos of the phase of the event time in cycle c of {@link #cycles()}
+ *              (UTC; "day" or "week"), present only when the training timestamps were regular enough
  * </pre>
  *
  * Missing values are imputed with the training mean (0 after standardising) and flagged, the usual
@@ -44,6 +47,14 @@ import java.util.TreeMap;
  * @param clip        standardised values are clipped to [-clip, clip] so a glitching sensor cannot
  *                    saturate the network far outside anything seen in training
  * @param fittedEvents number of training events the spec was fitted on (provenance)
+ * @param regularGapMillis version 2: the training events came at (nearly) this constant spacing
+ *                    (at least {@link #REGULAR_SHARE} of the gaps within 1 % of it), so the time gap
+ *                    is an input but not a value to forecast or to be surprised by, and its std is
+ *                    floored at {@link #REGULAR_GAP_STD_FLOOR} so a few irregular gaps stay in
+ *                    range; null = irregular (the gap is a value feature, as in version 1)
+ * @param cycles      version 2: calendar cycles encoded as sin/cos inputs ("day", "week"), chosen
+ *                    when the spacing is regular, at least 24 events per cycle, and the training
+ *                    span covers two whole cycles (the pattern seen to repeat); null or empty = none
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record FeatureSpec(
@@ -53,9 +64,20 @@ public record FeatureSpec(
     float gapMean,
     float gapStd,
     float clip,
-    long fittedEvents) {
+    long fittedEvents,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long regularGapMillis,
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<String> cycles) {
 
-  public static final int VERSION = 1;
+  /** The newest encoding version this build writes; it reads {@link #OLDEST_VERSION} to this. */
+  public static final int VERSION = 2;
+  /** Version 1 (no regular-gap or calendar fields) is still read, and written when neither is used. */
+  public static final int OLDEST_VERSION = 1;
+  /** Share of training gaps within 1 % of the median for the spacing to count as regular. */
+  public static final double REGULAR_SHARE = 0.9;
+  /** Floor of the gap feature's std when the spacing is regular (a doubled gap is then ~1.4 sigma). */
+  public static final float REGULAR_GAP_STD_FLOOR = 0.5f;
+  public static final String DAY = "day", WEEK = "week";
+  public static final String CALENDAR_GROUP = "calendar";
   /** Default clip of standardised values. */
   public static final float DEFAULT_CLIP = 10f;
   /** |skewness| above which a reading gets {@link Transform#SIGNED_LOG1P} (if that reduces it). */
@@ -86,9 +108,20 @@ public record FeatureSpec(
   }
 
   public FeatureSpec {
-    if (version != VERSION)
+    if (version < OLDEST_VERSION || version > VERSION)
       throw new IllegalArgumentException(
-          "feature spec version " + version + " is not supported (this build reads version " + VERSION + ")");
+          "feature spec version " + version + " is not supported (this build reads versions " + OLDEST_VERSION + " to " + VERSION + ")");
+    if (cycles != null && cycles.isEmpty()) cycles = null;
+    if (cycles != null) {
+      cycles = List.copyOf(cycles);
+      for (String c : cycles)
+        if (!DAY.equals(c) && !WEEK.equals(c)) throw new IllegalArgumentException("unknown calendar cycle '" + c + "' (day or week)");
+      if (new HashSet<>(cycles).size() != cycles.size()) throw new IllegalArgumentException("duplicate calendar cycle in " + cycles);
+    }
+    if (regularGapMillis != null && regularGapMillis <= 0)
+      throw new IllegalArgumentException("regularGapMillis must be > 0, got " + regularGapMillis);
+    if (version == 1 && (regularGapMillis != null || cycles != null))
+      throw new IllegalArgumentException("feature spec version 1 has no regular-gap or calendar fields");
     if (readings == null || eventTypes == null)
       throw new IllegalArgumentException("feature spec needs readings and eventTypes lists");
     readings = List.copyOf(readings);
@@ -110,15 +143,36 @@ public record FeatureSpec(
     if (fittedEvents < 0) throw new IllegalArgumentException("fittedEvents must be >= 0");
   }
 
+  /** A version-1 spec (no regular-gap or calendar fields), as older builds wrote. */
+  public FeatureSpec(
+      int version, List<ReadingSpec> readings, List<String> eventTypes, float gapMean, float gapStd, float clip,
+      long fittedEvents) {
+    this(version, readings, eventTypes, gapMean, gapStd, clip, fittedEvents, null, null);
+  }
+
+  /** {@link #fit(Iterator, float)} with the {@link #DEFAULT_CLIP}. */
+  public static FeatureSpec fit(Iterator<ScannerEvent> trainingEvents) {
+    return fit(trainingEvents, DEFAULT_CLIP);
+  }
+
   /**
    * Fits the spec on training events (any order of devices; each device's events in time order, as
    * RecordedLogReader gives them). Every reading name seen with at least one finite value is used;
-   * NaN and infinite values count as missing. One pass, memory per device and per reading only.
+   * NaN and infinite values count as missing. Decides from the gaps whether the spacing is regular
+   * ({@link #regularGapMillis()}) and which calendar cycles to encode ({@link #cycles()}); with
+   * neither, the spec is the version-1 one. One pass, memory per device and per reading (and up to
+   * {@link #MAX_GAPS_KEPT} gaps for the median).
+   *
+   * @param clip standardised values are clipped to +-clip (a forecast model, which clips its own
+   *     network input, can take a wide one so its forecast follows a level far outside training)
    */
-  public static FeatureSpec fit(Iterator<ScannerEvent> trainingEvents) {
+  public static FeatureSpec fit(Iterator<ScannerEvent> trainingEvents, float clip) {
     Map<String, RunningMoments[]> raw = new TreeMap<>(); // name -> {raw, log-transformed}
     Map<String, Long> lastTime = new HashMap<>();
     RunningMoments gap = new RunningMoments();
+    long[] gaps = new long[1024];
+    int nGaps = 0;
+    long firstTime = Long.MAX_VALUE, lastTime0 = Long.MIN_VALUE;
     long n = 0;
     while (trainingEvents.hasNext()) {
       ScannerEvent e = trainingEvents.next();
@@ -134,8 +188,17 @@ public record FeatureSpec(
           m[1].add(Transform.SIGNED_LOG1P.apply(v));
         }
       }
-      Long prev = lastTime.put(e.getDeviceId(), e.getEventTime().toEpochMilli());
-      if (prev != null) gap.add(gapFeature(e.getEventTime().toEpochMilli(), prev));
+      long now = e.getEventTime().toEpochMilli();
+      firstTime = Math.min(firstTime, now);
+      lastTime0 = Math.max(lastTime0, now);
+      Long prev = lastTime.put(e.getDeviceId(), now);
+      if (prev != null) {
+        gap.add(gapFeature(now, prev));
+        if (nGaps < MAX_GAPS_KEPT) {
+          if (nGaps == gaps.length) gaps = Arrays.copyOf(gaps, 2 * nGaps);
+          gaps[nGaps++] = Math.max(0L, now - prev);
+        }
+      }
     }
     if (n == 0) throw new IllegalArgumentException("cannot fit a feature spec on zero training events");
     List<ReadingSpec> readings = new ArrayList<>();
@@ -148,8 +211,56 @@ public record FeatureSpec(
           new ReadingSpec(en.getKey(), useLog ? Transform.SIGNED_LOG1P : Transform.NONE, (float) m.mean(), stdOrOne(m)));
     }
     List<String> types = Arrays.stream(EventType.values()).map(Enum::name).toList();
-    return new FeatureSpec(
-        VERSION, readings, types, gap.count() == 0 ? 0f : (float) gap.mean(), stdOrOne(gap), DEFAULT_CLIP, n);
+    Long regular = regularGap(gaps, nGaps);
+    if (regular == null) {
+      return new FeatureSpec(
+          OLDEST_VERSION, readings, types, gap.count() == 0 ? 0f : (float) gap.mean(), stdOrOne(gap), clip, n);
+    }
+    // Regular spacing: centre the gap on the typical one (a robust centre), floor its spread.
+    float gapMean = (float) Math.log1p(regular / 1000.0);
+    float gapStd = Math.max(REGULAR_GAP_STD_FLOOR, (float) gap.std());
+    List<String> cycles = new ArrayList<>();
+    long span = lastTime0 - firstTime;
+    if (regular * 24 <= DAY_MILLIS && span >= 2 * DAY_MILLIS) cycles.add(DAY);
+    if (regular * 24 <= WEEK_MILLIS && span >= 2 * WEEK_MILLIS) cycles.add(WEEK);
+    return new FeatureSpec(VERSION, readings, types, gapMean, gapStd, clip, n, regular, cycles.isEmpty() ? null : cycles);
+  }
+
+  /** Gaps kept for the median: enough to judge the spacing, bounded memory. */
+  public static final int MAX_GAPS_KEPT = 100_000;
+
+  static final long DAY_MILLIS = 86_400_000L, WEEK_MILLIS = 7 * DAY_MILLIS;
+
+  /** The median gap if at least {@link #REGULAR_SHARE} of the (>= 10) gaps lie within 1 % of it, else null. */
+  static Long regularGap(long[] gaps, int n) {
+    if (n < 10) return null;
+    long[] g = Arrays.copyOf(gaps, n);
+    Arrays.sort(g);
+    long med = g[n / 2];
+    if (med <= 0) return null;
+    int near = 0;
+    for (int i = 0; i < n; i++) if (Math.abs(g[i] - med) <= med / 100) near++;
+    return near >= REGULAR_SHARE * n ? med : null;
+  }
+
+  /** Period of a calendar cycle, ms. */
+  static long periodMillis(String cycle) {
+    return DAY.equals(cycle) ? DAY_MILLIS : WEEK_MILLIS;
+  }
+
+  /** The calendar cycles in encoding order (empty if none). */
+  public List<String> calendarCycles() {
+    return cycles == null ? List.of() : cycles;
+  }
+
+  /** Whether the time gap is a value feature (forecast and surprise), i.e. the spacing was not regular. */
+  public boolean gapIsValue() {
+    return regularGapMillis == null;
+  }
+
+  /** Index of the first calendar feature (sin of the first cycle). */
+  public int calendarOffset() {
+    return gapOffset() + 2;
   }
 
   private static float stdOrOne(RunningMoments m) {
@@ -165,7 +276,7 @@ public record FeatureSpec(
 
   /** F, the width of the encoded vector. */
   public int size() {
-    return 2 * readings.size() + eventTypes.size() + 2;
+    return 2 * readings.size() + eventTypes.size() + 2 + 2 * calendarCycles().size();
   }
 
   /** Index of the first event type one-hot feature. */
@@ -188,6 +299,10 @@ public record FeatureSpec(
     for (String t : eventTypes) out.add("type=" + t);
     out.add(GAP_GROUP);
     out.add(GAP_GROUP + ".missing");
+    for (String c : calendarCycles()) {
+      out.add(c + ".sin");
+      out.add(c + ".cos");
+    }
     return List.copyOf(out);
   }
 
@@ -197,17 +312,19 @@ public record FeatureSpec(
     for (int i = 0; i < readings.size(); i++) out.add(new FeatureGroup(readings.get(i).name(), 2 * i, 2 * i + 2));
     if (!eventTypes.isEmpty()) out.add(new FeatureGroup(EVENT_TYPE_GROUP, eventTypeOffset(), gapOffset()));
     out.add(new FeatureGroup(GAP_GROUP, gapOffset(), gapOffset() + 2));
+    if (!calendarCycles().isEmpty()) out.add(new FeatureGroup(CALENDAR_GROUP, calendarOffset(), size()));
     return List.copyOf(out);
   }
 
   /**
-   * The continuous ("value") features: every reading's standardised value and the time gap, in
-   * order. Binary features (missing indicators, event type) are not values.
+   * The continuous ("value") features: every reading's standardised value and, unless the spacing
+   * is regular ({@link #gapIsValue()}), the time gap, in order. Binary features (missing
+   * indicators, event type) and the calendar inputs (known in advance) are not values.
    */
   public int[] valueIndices() {
-    int[] v = new int[readings.size() + 1];
+    int[] v = new int[readings.size() + (gapIsValue() ? 1 : 0)];
     for (int i = 0; i < readings.size(); i++) v[i] = 2 * i;
-    v[readings.size()] = gapOffset();
+    if (gapIsValue()) v[readings.size()] = gapOffset();
     return v;
   }
 

@@ -20,11 +20,11 @@ import java.util.SplittableRandom;
  *
  * <pre>
  *   L = sum_{t,b} riskMask * w(y) * BCE(sigmoid(s), y) / N_risk
- *     + sum_{t,b} predMask * |pred - predY|^2 / N_pred
- *   s = riskW . h_top + riskB,  pred = predW h_top + predB,  w(1) = posWeight, w(0) = 1
+ *     + sum_{t,b,i} predMask * predLoss_i * (pred_i - predY_i)^2 / N_pred
+ *   s = riskW . h_top + riskB,  pred = predW h_top + predB + predSkip . x,  w(1) = posWeight, w(0) = 1
  * </pre>
  *
- * with N_risk = sum riskMask and N_pred = F * sum predMask over the whole batch (not the slice),
+ * with N_risk = sum riskMask and N_pred = sum predMask * predLoss over the whole batch (not the slice),
  * so the slices' losses and gradients add up to those of the batch.
  */
 final class BackpropWorker {
@@ -153,6 +153,7 @@ final class BackpropWorker {
     // Layer 0's input is the slice of x; states enter from h0 / c0.
     for (int t = 0; t < T; t++)
       System.arraycopy(batch.x, (t * B + b0) * F, in[0], t * nb * F, nb * F);
+    if (w.inputClip() > 0f) for (int i = 0; i < T * nb * F; i++) in[0][i] = w.clipInput(in[0][i]);
     for (int l = 0; l < L; l++) {
       System.arraycopy(batch.h0, (l * B + b0) * H, hs[l], 0, nb * H);
       if (cell.hasCellState()) System.arraycopy(batch.c0, (l * B + b0) * H, cs[l], 0, nb * H);
@@ -286,12 +287,14 @@ final class BackpropWorker {
           }
         }
         if (w.hasForecast) {
-          // pred = predW h + predB
-          float m = batch.predMask[tb];
+          // pred = predW h + predB + predSkip . x   (x enters without a parameter: no gradient term)
+          float mt = batch.predMask[tb];
           int po = tb * F;
           for (int i = 0; i < F; i++) {
             float p = w.predB[i] + dot(w.predW, i * H, top, ho, H);
+            if (w.predSkip[i] != 0f) p += w.predSkip[i] * batch.x[po + i];
             batch.pred[po + i] = p;
+            float m = mt * batch.predLoss[po + i];
             if (m != 0f) {
               float e = p - batch.predY[po + i];
               loss += (double) m * e * e * invPred;

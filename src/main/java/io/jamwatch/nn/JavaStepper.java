@@ -44,6 +44,7 @@ public final class JavaStepper implements Stepper {
   @Override
   public float step(float[] x, float[] h, float[] c, float[] predOut) {
     System.arraycopy(x, 0, in, 0, F);
+    if (w.inputClip() > 0f) for (int i = 0; i < F; i++) in[i] = w.clipInput(in[i]);
     int inSize = F;
     for (int l = 0; l < L; l++) {
       layer(l, inSize, h, l * H, c);
@@ -51,12 +52,12 @@ public final class JavaStepper implements Stepper {
       inSize = H;
     }
     if (w.hasForecast && predOut != null) {
-      // pred = predW h + predB   (rows of predW are contiguous: dot products)
+      // pred = predW h + predB + predSkip . x   (rows of predW are contiguous: dot products)
       for (int i = 0; i < F; i++) {
         float s = w.predB[i];
         int off = i * H;
         for (int j = 0; j < H; j++) s += w.predW[off + j] * in[j];
-        predOut[i] = s;
+        predOut[i] = w.predSkip[i] == 0f ? s : s + w.predSkip[i] * x[i];
       }
     }
     if (!w.hasRisk) return Float.NaN;

@@ -16,7 +16,11 @@ import java.util.SplittableRandom;
  *   <li>{@code Wb[l]} [G*H], {@code Rb[l]} [G*H] (ONNX's B input is Wb concatenated with Rb).
  *   <li>risk head: {@code riskW} [H], {@code riskB} [1]: score = sigmoid(riskW . h_top + riskB);
  *       calibration (Platt) is folded into these two before export.
- *   <li>forecast head: {@code predW} [F, H], {@code predB} [F]: pred = predW h_top + predB.
+ *   <li>forecast head: {@code predW} [F, H], {@code predB} [F]: pred = predW h_top + predB + predSkip . x.
+ *   <li>{@code predSkip} [F], fixed (not trained): 1 on the features whose forecast is the change from
+ *       the current value (a residual forecast: pred_i = x_i + delta_i(h), so a zero head is exactly
+ *       persistence, "repeat the last value"), 0 elsewhere; all 0 = the plain linear head.
+ *   <li>{@code inputClip}, fixed: the first layer's input is x clipped to +-inputClip (0 = off).
  * </ul>
  *
  * <p>GRU's {@code linearBeforeReset} is carried explicitly: with 0 the reset gate multiplies
@@ -40,6 +44,8 @@ public final class NetworkWeights {
   public final float[] riskB; // [1] (length 0 without a risk head)
   public final float[] predW; // [F*H] (length 0 without a forecast head)
   public final float[] predB; // [F]   (length 0 without a forecast head)
+  public final float[] predSkip; // [F] 0 or 1, fixed (length 0 without a forecast head)
+  private float inputClip; // > 0: the recurrent layers see x clipped to [-inputClip, inputClip]; 0 = unclipped
 
   public NetworkWeights(
       CellType cell,
@@ -78,6 +84,48 @@ public final class NetworkWeights {
     riskB = new float[hasRisk ? 1 : 0];
     predW = new float[hasForecast ? inputSize * hiddenSize : 0];
     predB = new float[hasForecast ? inputSize : 0];
+    predSkip = new float[hasForecast ? inputSize : 0];
+  }
+
+  /**
+   * Makes the forecast of features {@code idx} residual: pred_i = x_i + predW_i h + predB_i. The
+   * head of those features is scaled to {@code headScale} of its value (e.g. 0.01 right after random
+   * initialisation, so the untrained forecast starts next to persistence).
+   */
+  public void makeResidual(int[] idx, float headScale) {
+    if (!hasForecast) throw new IllegalArgumentException("a residual forecast needs the forecast head");
+    for (int i : idx) {
+      if (i < 0 || i >= inputSize) throw new IllegalArgumentException("residual feature " + i + " outside 0.." + (inputSize - 1));
+      predSkip[i] = 1f;
+      for (int j = 0; j < hiddenSize; j++) predW[i * hiddenSize + j] *= headScale;
+      predB[i] *= headScale;
+    }
+  }
+
+  /**
+   * The first layer sees x clipped to [-c, c] (c &gt; 0; 0 = off), while a residual forecast adds the
+   * unclipped x: a level far outside the training range cannot saturate the cells, yet the
+   * forecast follows it (the encoder's own clip can then be wide).
+   */
+  public void setInputClip(float c) {
+    if (!(c >= 0) || !Float.isFinite(c)) throw new IllegalArgumentException("input clip must be finite and >= 0, got " + c);
+    inputClip = c;
+  }
+
+  /** See {@link #setInputClip}; 0 = off. */
+  public float inputClip() {
+    return inputClip;
+  }
+
+  /** x clipped as the first layer sees it. */
+  public float clipInput(float v) {
+    return inputClip > 0f ? Math.max(-inputClip, Math.min(inputClip, v)) : v;
+  }
+
+  /** Whether any forecast feature is residual. */
+  public boolean hasResidualForecast() {
+    for (float v : predSkip) if (v != 0f) return true;
+    return false;
   }
 
   /** Input width of layer l: F for the first layer, H above it. */
@@ -147,6 +195,8 @@ public final class NetworkWeights {
     System.arraycopy(riskB, 0, c.riskB, 0, riskB.length);
     System.arraycopy(predW, 0, c.predW, 0, predW.length);
     System.arraycopy(predB, 0, c.predB, 0, predB.length);
+    System.arraycopy(predSkip, 0, c.predSkip, 0, predSkip.length);
+    c.inputClip = inputClip;
     return c;
   }
 }

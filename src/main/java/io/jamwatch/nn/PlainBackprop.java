@@ -15,6 +15,8 @@ public final class PlainBackprop {
   private final boolean lbr;
   private final int F, H, L, G;
   private final boolean hasRisk, hasForecast;
+  private final float[] predSkip; // [F]
+  private final float inputClip;
 
   public PlainBackprop(NetworkWeights shape) {
     cell = shape.cell;
@@ -25,6 +27,12 @@ public final class PlainBackprop {
     G = cell.gates;
     hasRisk = shape.hasRisk;
     hasForecast = shape.hasForecast;
+    predSkip = shape.predSkip.clone();
+    inputClip = shape.inputClip();
+  }
+
+  private double clipInput(double v) {
+    return inputClip > 0f ? Math.max(-inputClip, Math.min(inputClip, v)) : v;
   }
 
   /** The weights as double arrays in {@link ParameterTensors} order. */
@@ -67,7 +75,7 @@ public final class PlainBackprop {
           for (int i = 0; i < In; i++) {
             x[i] =
                 l == 0
-                    ? batch.x[(t * B + b) * F + i]
+                    ? clipInput(batch.x[(t * B + b) * F + i])
                     : hs[l - 1][t + 1][i] * (dropMask == null ? 1.0 : dropMask[l][(t * B + b) * H + i]);
           }
           xin[l][t] = x;
@@ -134,9 +142,10 @@ public final class PlainBackprop {
           }
         }
         if (hasForecast && batch.predMask[tb] != 0f) {
-          double m = batch.predMask[tb];
           for (int i = 0; i < F; i++) {
-            double pr = p[o + 3][i];
+            // pred = predW h + predB + predSkip . x   (the skip carries no parameter)
+            double m = batch.predMask[tb] * batch.predLoss[tb * F + i];
+            double pr = p[o + 3][i] + predSkip[i] * batch.x[tb * F + i];
             for (int j = 0; j < H; j++) pr += p[o + 2][i * H + j] * h[j];
             double e = pr - batch.predY[tb * F + i];
             loss += m * e * e / nPred;

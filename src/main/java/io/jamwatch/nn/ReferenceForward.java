@@ -28,6 +28,7 @@ public final class ReferenceForward {
     for (int t = 0; t < T; t++) {
       for (int b = 0; b < B; b++) {
         System.arraycopy(x, (t * B + b) * F, in, 0, F);
+        for (int i = 0; i < F; i++) in[i] = w.clipInput(in[i]); // the first layer sees x clipped (0 = off)
         int inSize = F;
         for (int l = 0; l < L; l++) {
           int off = (l * B + b) * H;
@@ -47,11 +48,11 @@ public final class ReferenceForward {
           score[t * B + b] = sigmoid(s);
         }
         if (w.hasForecast) {
-          // pred = predW h + predB
+          // pred = predW h + predB + predSkip . x
           for (int i = 0; i < F; i++) {
             float s = w.predB[i];
             for (int j = 0; j < H; j++) s += w.predW[i * H + j] * in[j];
-            pred[(t * B + b) * F + i] = s;
+            pred[(t * B + b) * F + i] = w.predSkip[i] == 0f ? s : s + w.predSkip[i] * x[(t * B + b) * F + i];
           }
         }
       }

@@ -18,11 +18,18 @@ public final class SequenceScorer {
   private final ParallelBackprop net;
   private final WindowBatch batch;
   private final float[] xHolder;
+  private final LossFeatures loss;
 
   public SequenceScorer(ParallelBackprop net, WindowBatch batch) {
+    this(net, batch, null);
+  }
+
+  /** @param loss the forecast loss's features (null = all), as in training */
+  public SequenceScorer(ParallelBackprop net, WindowBatch batch, LossFeatures loss) {
     this.net = net;
     this.batch = batch;
     this.xHolder = new float[batch.inputSize];
+    this.loss = loss;
   }
 
   /**
@@ -54,7 +61,7 @@ public final class SequenceScorer {
           for (int b = 0; b < B; b++) {
             Scored s = seqs.get(g0 + b);
             int i = t0 + t, tb = t * B + b;
-            WindowFiller.fill(batch, tb, s.seq(), i, s.end(), s.end(), s.from(), w.hasRisk, w.hasForecast);
+            WindowFiller.fill(batch, tb, s.seq(), i, s.end(), s.end(), s.from(), w.hasRisk, w.hasForecast, loss);
           }
         }
         double loss = net.forward(batch, posWeight);

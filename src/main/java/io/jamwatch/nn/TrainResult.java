@@ -12,7 +12,8 @@ import java.util.Map;
  * @param spec the feature spec of the data (may be null for data not from the encoder)
  * @param metrics validation metrics and provenance counts, by name (see the model card)
  * @param thresholds alert thresholds chosen on validation
- * @param surpriseStats forecast head: error statistics fitted on training data; null for risk
+ * @param surpriseStats forecast head: error statistics fitted on the validation steps (out of
+ *     sample; on the training part only if validation has fewer than two); null for risk
  * @param curve the learning curve, one record per epoch run
  * @param bestEpoch the epoch whose weights were kept
  * @param stoppedEarly whether patience ran out (or the time budget) before the last epoch

@@ -3,6 +3,7 @@ package io.jamwatch.nn;
 import io.jamwatch.features.FeatureSpec;
 import io.jamwatch.nn.DataSplit.Chunk;
 import io.jamwatch.nn.DataSplit.Scored;
+import io.jamwatch.nn.TrainingData.Sequence;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,7 +19,14 @@ import java.util.SplittableRandom;
  * device and time ({@link DataSplit}; the caller fits the feature spec on {@link
  * DataSplit#plan}'s training part). Then, on the same validation split: Platt calibration of the
  * risk head folded into its weights, and the alert thresholds; for a forecast head the surprise
- * statistics on the training part.
+ * statistics, out of sample (the validation steps, run warm from the start of each history).
+ *
+ * <p>Forecast head with a feature spec ({@link TrainConfig#residualForecast()}): the value
+ * features are forecast as their change (pred = x + delta(h), head started near zero), the loss
+ * counts only value features present in the target ({@link LossFeatures}), and the near-persistence
+ * start is the model each epoch must beat on validation (best epoch 0 keeps it). With {@link
+ * TrainConfig#warmStart()} every chunk starts from the state its device's earlier history gives;
+ * {@link TrainConfig#minStepsPerEpoch()} sets a floor on the Adam steps between validation checks.
  *
  * <p>Determinism: one {@link SplittableRandom} from the seed, split in a fixed order into
  * initialisation, split, shuffling and dropout streams; the thread count fixes the reduction order.
@@ -26,6 +34,9 @@ import java.util.SplittableRandom;
  * budget ({@link TrainConfig#maxSeconds()}) cuts the run.
  */
 public final class Trainer {
+  /** A residual forecast head starts at this share of its random initialisation: next to persistence. */
+  static final float RESIDUAL_HEAD_SCALE = 0.01f;
+
   private Trainer() {}
 
   public static TrainResult train(TrainConfig cfg, TrainingData data, ProgressListener listener) {
@@ -54,6 +65,16 @@ public final class Trainer {
 
     NetworkWeights w =
         NetworkWeights.random(cfg.cell(), F, cfg.hidden(), cfg.layers(), cfg.linearBeforeReset(), risk, forecast, initRng);
+    // Residual forecast: the value features are forecast as their change, from a head near zero
+    // (so training starts at persistence), and the loss counts only value features present in the target.
+    LossFeatures lossFeatures = null;
+    if (forecast && cfg.residualForecast() && data.spec() != null) {
+      w.makeResidual(data.spec().valueIndices(), RESIDUAL_HEAD_SCALE);
+      // A wide encoder clip lets the forecast follow a level far outside training; the cells still
+      // see the input clipped at the usual range.
+      if (data.spec().clip() > FeatureSpec.DEFAULT_CLIP) w.setInputClip(FeatureSpec.DEFAULT_CLIP);
+      lossFeatures = new LossFeatures(data.spec().valueIndices(), data.spec().indicatorIndices());
+    }
     // The surprise function needs only the feature layout; its statistics are fitted at the end.
     ForecastSurprise surpriseFn = forecast ? surprise(data.spec(), F, new ForecastSurprise.Stats(0f, 1f, ForecastSurprise.Stats.DEFAULT_SHORT_WINDOW, 0)) : null;
     Adam adam = new Adam(cfg.learningRate());
@@ -67,43 +88,66 @@ public final class Trainer {
     try (ParallelBackprop net = new ParallelBackprop(w, T, B, cfg.threads())) {
       WindowBatch batch = WindowBatch.forNetwork(w, T, B);
       NetworkWeights grad = ParameterTensors.zerosLike(w);
-      SequenceScorer scorer = new SequenceScorer(net, batch);
+      SequenceScorer scorer = new SequenceScorer(net, batch, lossFeatures);
       List<Chunk> chunks = new ArrayList<>(split.chunks);
       int batches = (chunks.size() + B - 1) / B;
+      long adamSteps = 0;
+      if (lossFeatures != null) {
+        // A residual forecast starts next to persistence: that is the model to beat on validation
+        // (best epoch 0 = no epoch did, the near-persistence start is kept).
+        double[] v0 = new double[2];
+        scorer.run(split.validation, posWeight, null, v0);
+        if (v0[1] > 0) {
+          bestScore = -v0[0] / v0[1];
+          best = w.copy();
+        }
+      }
       epochs:
       for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
-        shuffle(chunks, shuffleRng);
+        // Warm start: the state each chunk starts from, from the weights as they are now.
+        Map<Chunk, float[][]> warm = cfg.warmStart() ? warmStates(net, batch, split, chunks.size()) : Map.of();
         double lossSum = 0;
         int windows = 0;
-        for (int bi = 0; bi < batches; bi++) {
-          int Bc = Math.min(B, chunks.size() - bi * B);
-          int maxLen = 0;
-          for (int b = 0; b < Bc; b++) maxLen = Math.max(maxLen, chunks.get(bi * B + b).length());
-          Arrays.fill(batch.h0, 0, S * Bc, 0f);
-          Arrays.fill(batch.c0, 0, S * Bc, 0f);
-          for (int s0 = 0; s0 < maxLen; s0 += T) {
-            int Tc = Math.min(T, maxLen - s0);
-            batch.resize(Tc, Bc);
-            for (int t = 0; t < Tc; t++)
-              for (int b = 0; b < Bc; b++) {
-                Chunk c = chunks.get(bi * B + b);
-                WindowFiller.fill(batch, t * Bc + b, c.seq(), c.start() + s0 + t, c.end(), c.targetEnd(), 0, risk, forecast);
-              }
-            boolean anyTarget = (risk ? batch.riskCount() : batch.predCount()) > 0;
-            if (anyTarget) {
-              lossSum += net.lossAndGradient(batch, cfg.dropout(), dropRng, posWeight, grad);
-              windows++;
-              GradientClipping.clipGlobalNorm(grad, cfg.clipNorm());
-              adam.step(w, grad);
-              net.load();
-            } else {
-              net.forward(batch, posWeight); // only to carry the state through an unscored stretch
+        do {
+          int passWindows = 0;
+          shuffle(chunks, shuffleRng);
+          for (int bi = 0; bi < batches; bi++) {
+            int Bc = Math.min(B, chunks.size() - bi * B);
+            int maxLen = 0;
+            for (int b = 0; b < Bc; b++) maxLen = Math.max(maxLen, chunks.get(bi * B + b).length());
+            Arrays.fill(batch.h0, 0, S * Bc, 0f);
+            Arrays.fill(batch.c0, 0, S * Bc, 0f);
+            for (int b = 0; b < Bc; b++) {
+              float[][] st = warm.get(chunks.get(bi * B + b));
+              if (st != null) putState(st, b, Bc, w, batch);
             }
-            System.arraycopy(batch.h1, 0, batch.h0, 0, S * Bc);
-            System.arraycopy(batch.c1, 0, batch.c0, 0, S * Bc);
+            for (int s0 = 0; s0 < maxLen; s0 += T) {
+              int Tc = Math.min(T, maxLen - s0);
+              batch.resize(Tc, Bc);
+              for (int t = 0; t < Tc; t++)
+                for (int b = 0; b < Bc; b++) {
+                  Chunk c = chunks.get(bi * B + b);
+                  WindowFiller.fill(batch, t * Bc + b, c.seq(), c.start() + s0 + t, c.end(), c.targetEnd(), 0, risk, forecast, lossFeatures);
+                }
+              boolean anyTarget = (risk ? batch.riskCount() : batch.predCount()) > 0;
+              if (anyTarget) {
+                lossSum += net.lossAndGradient(batch, cfg.dropout(), dropRng, posWeight, grad);
+                windows++;
+                passWindows++;
+                adamSteps++;
+                GradientClipping.clipGlobalNorm(grad, cfg.clipNorm());
+                adam.step(w, grad);
+                net.load();
+              } else {
+                net.forward(batch, posWeight); // only to carry the state through an unscored stretch
+              }
+              System.arraycopy(batch.h1, 0, batch.h0, 0, S * Bc);
+              System.arraycopy(batch.c1, 0, batch.c0, 0, S * Bc);
+            }
+            listener.onBatch(epoch, cfg.epochs(), bi + 1, batches, windows == 0 ? Double.NaN : lossSum / windows);
           }
-          listener.onBatch(epoch, cfg.epochs(), bi + 1, batches, windows == 0 ? Double.NaN : lossSum / windows);
-        }
+          if (passWindows == 0) break; // nothing to learn from: more passes would not help
+        } while (windows < cfg.minStepsPerEpoch());
         if (!ParameterTensors.allFinite(w))
           throw new IllegalStateException(
               "training diverged (non-finite weights) in epoch " + epoch + "; lower the learning rate or the clip norm");
@@ -139,6 +183,7 @@ public final class Trainer {
       metrics.put("parameters", (double) w.parameterCount());
       metrics.put("best_epoch", (double) bestEpoch);
       metrics.put("epochs_run", (double) curve.size());
+      metrics.put("adam_steps", (double) adamSteps);
       AlertThresholds.Choice thresholds;
       ForecastSurprise.Stats stats = null;
       double[] vl = new double[2];
@@ -159,10 +204,15 @@ public final class Trainer {
         metrics.put("validation_positive_rate", positiveRate(split.validation));
         thresholds = AlertThresholds.choose(tracks(split.validation, out, null), cfg.falseAlarmsPerDeviceHour(), cfg.clearFraction(), cfg.horizonMillis());
       } else {
-        SequenceScorer.Output[] train = scorer.run(split.training, 1f, surpriseFn, null);
-        stats = fitSurprise(train);
-        ForecastSurprise fitted = surprise(data.spec(), F, stats);
+        // Surprise statistics out of sample: on the validation steps (run warm from the start of
+        // each history, as the stream would), which the weights were not fitted on; only with
+        // fewer than two of them, on the training part.
         SequenceScorer.Output[] out = scorer.run(split.validation, 1f, surpriseFn, vl);
+        stats = fitSurprise(split.validation, out);
+        if (stats == null) stats = fitSurprise(split.training, scorer.run(split.training, 1f, surpriseFn, null));
+        if (stats == null) throw new IllegalArgumentException("need at least 2 forecast surprises to fit their statistics; record a longer log");
+        metrics.put("surprise_fitted_out_of_sample", 1.0);
+        ForecastSurprise fitted = surprise(data.spec(), F, stats);
         metrics.put("mse", vl[0] / vl[1]);
         float[][] likelihood = likelihoods(split.validation, out, fitted);
         boolean labelled = split.validation.stream().anyMatch(s -> s.seq().labels() != null);
@@ -190,13 +240,81 @@ public final class Trainer {
     return new ForecastSurprise(idx, ind, stats);
   }
 
-  private static ForecastSurprise.Stats fitSurprise(SequenceScorer.Output[] train) {
+  /** Mean and std of the log surprises on the scored steps [from, end) of each run; null with fewer than 2. */
+  private static ForecastSurprise.Stats fitSurprise(List<Scored> seqs, SequenceScorer.Output[] out) {
     int n = 0;
-    for (SequenceScorer.Output o : train) n += o.surprise().length;
+    for (Scored s : seqs) n += s.end() - s.from();
     float[] all = new float[n];
-    int k = 0;
-    for (SequenceScorer.Output o : train) for (float s : o.surprise()) all[k++] = s; // NaN (first events) skipped by fit
-    return ForecastSurprise.Stats.fit(all, n, ForecastSurprise.Stats.DEFAULT_SHORT_WINDOW, 0);
+    int k = 0, finite = 0;
+    for (int q = 0; q < seqs.size(); q++) {
+      Scored s = seqs.get(q);
+      float[] sur = out[q].surprise();
+      for (int i = s.from(); i < s.end(); i++) {
+        all[k++] = sur[i]; // NaN (a history's first event) is skipped by fit
+        if (Float.isFinite(sur[i])) finite++;
+      }
+    }
+    if (finite < 2) return null;
+    return ForecastSurprise.Stats.fit(all, k, ForecastSurprise.Stats.DEFAULT_SHORT_WINDOW, 0);
+  }
+
+  /**
+   * The state at the start of every chunk that does not start a history: each training history is
+   * run from a zero state (no dropout, no gradient) and the state is taken at the chunk starts,
+   * which lie on window edges. Returns chunk -&gt; {h [L*H], c [L*H]}.
+   */
+  static Map<Chunk, float[][]> warmStates(ParallelBackprop net, WindowBatch batch, DataSplit split, int nChunks) {
+    NetworkWeights w = net.weights();
+    int H = w.hiddenSize, L = w.layers, S = batch.stateSize;
+    Map<Sequence, List<Chunk>> bySeq = new java.util.IdentityHashMap<>();
+    for (Chunk c : split.chunks) if (c.start() > 0) bySeq.computeIfAbsent(c.seq(), k -> new ArrayList<>()).add(c);
+    Map<Chunk, float[][]> out = new java.util.IdentityHashMap<>(nChunks);
+    List<Scored> runs = new ArrayList<>();
+    for (Scored s : split.training) if (bySeq.containsKey(s.seq())) runs.add(s);
+    for (int g0 = 0; g0 < runs.size(); g0 += batch.maxB) {
+      int Bg = Math.min(batch.maxB, runs.size() - g0);
+      int maxLen = 0;
+      for (int b = 0; b < Bg; b++) {
+        List<Chunk> cs = bySeq.get(runs.get(g0 + b).seq());
+        maxLen = Math.max(maxLen, cs.get(cs.size() - 1).start());
+      }
+      Arrays.fill(batch.h0, 0, S * Bg, 0f);
+      Arrays.fill(batch.c0, 0, S * Bg, 0f);
+      for (int t0 = 0; t0 < maxLen; t0 += batch.maxT) {
+        int T = Math.min(batch.maxT, maxLen - t0);
+        batch.resize(T, Bg);
+        for (int t = 0; t < T; t++)
+          for (int b = 0; b < Bg; b++) {
+            Scored s = runs.get(g0 + b);
+            WindowFiller.fill(batch, t * Bg + b, s.seq(), t0 + t, s.end(), s.end(), s.end(), false, false);
+          }
+        net.forward(batch, 1f);
+        int edge = t0 + T;
+        for (int b = 0; b < Bg; b++) {
+          for (Chunk c : bySeq.get(runs.get(g0 + b).seq())) {
+            if (c.start() != edge) continue;
+            float[][] st = {new float[L * H], new float[L * H]};
+            for (int l = 0; l < L; l++) {
+              System.arraycopy(batch.h1, (l * Bg + b) * H, st[0], l * H, H);
+              System.arraycopy(batch.c1, (l * Bg + b) * H, st[1], l * H, H);
+            }
+            out.put(c, st);
+          }
+        }
+        System.arraycopy(batch.h1, 0, batch.h0, 0, S * Bg);
+        System.arraycopy(batch.c1, 0, batch.c0, 0, S * Bg);
+      }
+    }
+    return out;
+  }
+
+  /** Writes a chunk's start state {h, c} into column b of the batch's h0 / c0 [L, Bc, H]. */
+  private static void putState(float[][] st, int b, int Bc, NetworkWeights w, WindowBatch batch) {
+    int H = w.hiddenSize;
+    for (int l = 0; l < w.layers; l++) {
+      System.arraycopy(st[0], l * H, batch.h0, (l * Bc + b) * H, H);
+      System.arraycopy(st[1], l * H, batch.c0, (l * Bc + b) * H, H);
+    }
   }
 
   /** The stream's score of a forecast head: the anomaly likelihood, run over each whole history. */

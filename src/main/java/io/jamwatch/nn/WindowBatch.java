@@ -7,7 +7,8 @@ package io.jamwatch.nn;
  *
  * <p>Targets: {@code riskY} is the label (1 = jam within the horizon) and {@code riskMask} 1 where
  * the step counts in the loss (0 for in-jam, censored or padded steps). {@code predY} is the next
- * encoded event of the same device and {@code predMask} 0 where there is none. The state {@code h0},
+ * encoded event of the same device and {@code predMask} 0 where there is none; {@code predLoss}
+ * weighs its features. The state {@code h0},
  * {@code c0} enters the window without gradient (truncated BPTT); {@code h1}, {@code c1} receive the
  * state after the last step so the caller can carry it into the next window.
  */
@@ -24,6 +25,11 @@ public final class WindowBatch {
   public final float[] riskMask; // [T, B]
   public final float[] predY; // [T, B, F]
   public final float[] predMask; // [T, B]
+  /**
+   * [T, B, F] which features of the forecast count in its loss (1 everywhere unless the caller
+   * restricts it, e.g. to the value features present in the target).
+   */
+  public final float[] predLoss;
   public final float[] h0; // [L, B, H]
   public final float[] c0; // [L, B, H]
   public final float[] h1; // [L, B, H]
@@ -49,6 +55,8 @@ public final class WindowBatch {
     riskMask = new float[maxT * maxB];
     predY = new float[maxT * maxB * inputSize];
     predMask = new float[maxT * maxB];
+    predLoss = new float[maxT * maxB * inputSize];
+    java.util.Arrays.fill(predLoss, 1f);
     h0 = new float[layers * maxB * hidden];
     c0 = new float[layers * maxB * hidden];
     h1 = new float[layers * maxB * hidden];
@@ -77,10 +85,15 @@ public final class WindowBatch {
     return n;
   }
 
-  /** Sum of predMask over the window, times F: the MSE normaliser. */
+  /** Sum of predMask times predLoss over the window: the MSE normaliser. */
   public double predCount() {
     double n = 0;
-    for (int i = 0; i < T * B; i++) n += predMask[i];
-    return n * inputSize;
+    for (int i = 0; i < T * B; i++) {
+      if (predMask[i] == 0f) continue;
+      double r = 0;
+      for (int k = 0; k < inputSize; k++) r += predLoss[i * inputSize + k];
+      n += predMask[i] * r;
+    }
+    return n;
   }
 }

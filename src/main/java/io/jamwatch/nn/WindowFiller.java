@@ -14,6 +14,16 @@ final class WindowFiller {
    */
   static void fill(
       WindowBatch b, int tb, Sequence seq, int i, int end, int targetEnd, int scoreFrom, boolean risk, boolean forecast) {
+    fill(b, tb, seq, i, end, targetEnd, scoreFrom, risk, forecast, null);
+  }
+
+  /**
+   * As above; {@code loss} (null = every feature) restricts the forecast loss of the row to the
+   * listed features that are present in the target (missing indicator 0).
+   */
+  static void fill(
+      WindowBatch b, int tb, Sequence seq, int i, int end, int targetEnd, int scoreFrom, boolean risk, boolean forecast,
+      LossFeatures loss) {
     int F = b.inputSize;
     if (i >= end) {
       Arrays.fill(b.x, tb * F, (tb + 1) * F, 0f);
@@ -34,6 +44,14 @@ final class WindowFiller {
     if (forecast && scored && i + 1 < targetEnd) {
       System.arraycopy(seq.x(), (i + 1) * F, b.predY, tb * F, F);
       b.predMask[tb] = 1f;
+      if (loss != null) {
+        int o = tb * F;
+        Arrays.fill(b.predLoss, o, o + F, 0f);
+        for (int k = 0; k < loss.idx().length; k++) {
+          int ind = loss.indicator()[k];
+          if (ind < 0 || b.predY[o + ind] == 0f) b.predLoss[o + loss.idx()[k]] = 1f;
+        }
+      }
     } else {
       b.predMask[tb] = 0f;
     }

@@ -37,7 +37,10 @@ import java.util.Map;
  * One ONNX GRU / LSTM / RNN node per layer (operator pages GRU-14, LSTM-14, RNN-14): layer l gets
  * its initial state sliced from h0 (and c0) on axis 0, its output Y [T, 1, B, H] is squeezed on the
  * direction axis and feeds layer l+1, and the layers' Y_h (Y_c) are concatenated into h1 (c1).
- * Heads: score = Sigmoid(MatMul(Y_top, riskW) + riskB), pred = MatMul(Y_top, predW^T) + predB.
+ * Heads: score = Sigmoid(MatMul(Y_top, riskW) + riskB), pred = MatMul(Y_top, predW^T) + predB, plus
+ * Mul(x, predSkip) when the forecast is residual (NetworkWeights#predSkip; absent otherwise, so the
+ * graph of a plain head is unchanged). With an input clip (NetworkWeights#inputClip) the first layer
+ * reads Clip(x, -c, c) instead of x.
  * Weights are copied as they are, since NetworkWeights already uses ONNX gate order, and GRU's
  * linear_before_reset attribute is written from the weights' flag, always (never left to default).
  *
@@ -89,6 +92,13 @@ public final class OnnxExporter {
     if (lstm) g.addInput(tensorInfo("c0", L, "B", H));
 
     String in = "x";
+    if (w.inputClip() > 0f) {
+      // the recurrent layers see x clipped (Clip-13: min and max as scalar inputs); a residual forecast adds x itself
+      g.addInitializer(scalar("x_clip_min", -w.inputClip()));
+      g.addInitializer(scalar("x_clip_max", w.inputClip()));
+      g.addNode(node("Clip", "x_clip", new String[] {"x", "x_clip_min", "x_clip_max"}, new String[] {"x_clipped"}));
+      in = "x_clipped";
+    }
     String[] yh = new String[L], yc = new String[L];
     for (int l = 0; l < L; l++) {
       String hInit = "h0", cInit = "c0";
@@ -162,7 +172,16 @@ public final class OnnxExporter {
       g.addInitializer(floats("pred_W", wt, H, F));
       g.addInitializer(floats("pred_B", w.predB, F));
       g.addNode(node("MatMul", "pred_matmul", new String[] {in, "pred_W"}, new String[] {"pred_nb"}));
-      g.addNode(node("Add", "pred_add", new String[] {"pred_nb", "pred_B"}, new String[] {"pred"}));
+      if (w.hasResidualForecast()) {
+        // residual forecast: pred = (Y_top predW^T + predB) + x . predSkip, predSkip [F] 0/1 broadcast
+        // over [T, B, F], so the features it selects are forecast as the change from their value
+        g.addInitializer(floats("pred_skip", w.predSkip, F));
+        g.addNode(node("Add", "pred_add", new String[] {"pred_nb", "pred_B"}, new String[] {"pred_delta"}));
+        g.addNode(node("Mul", "pred_skip_mul", new String[] {"x", "pred_skip"}, new String[] {"pred_x"}));
+        g.addNode(node("Add", "pred_skip_add", new String[] {"pred_delta", "pred_x"}, new String[] {"pred"}));
+      } else {
+        g.addNode(node("Add", "pred_add", new String[] {"pred_nb", "pred_B"}, new String[] {"pred"}));
+      }
       g.addOutput(tensorInfo("pred", "T", "B", F));
     }
     g.addOutput(tensorInfo("h1", L, "B", H));
@@ -219,6 +238,14 @@ public final class OnnxExporter {
     TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber());
     for (long d : dims) t.addDims(d);
     return t.setRawData(ByteString.copyFrom(buf.array())).build();
+  }
+
+  /** A 0-D (scalar) float32 initializer. */
+  private static TensorProto scalar(String name, float v) {
+    ByteBuffer buf = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+    buf.putFloat(v);
+    return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
+        .setRawData(ByteString.copyFrom(buf.array())).build();
   }
 
   /** A 1-D int64 initializer of one value (Slice starts/ends/axes, Squeeze axes). */

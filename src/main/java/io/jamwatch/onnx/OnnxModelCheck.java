@@ -83,7 +83,7 @@ public final class OnnxModelCheck {
           if (firstW == null && n.getInputCount() > 1) firstW = n.getInput(1);
           recurrent++;
         }
-        case "Slice", "Squeeze", "Concat", "MatMul", "Add", "Sigmoid", "Identity" -> {}
+        case "Slice", "Squeeze", "Concat", "MatMul", "Add", "Mul", "Clip", "Sigmoid", "Identity" -> {}
         default -> p.add("node " + n.getName() + ": op " + n.getOpType() + " is not one the exporter writes");
       }
     }

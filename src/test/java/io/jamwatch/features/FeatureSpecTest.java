@@ -118,4 +118,63 @@ class FeatureSpecTest {
     assertEquals((float) Math.log1p(1.0), spec.gapMean(), 1e-6f);
     assertEquals(1f, spec.gapStd());
   }
+
+  /** One device, a reading every 5 minutes over {@code days}; every {@code skipEvery}-th row missing (0 = none). */
+  static List<ScannerEvent> fiveMinuteSeries(double days, int skipEvery) {
+    List<ScannerEvent> out = new ArrayList<>();
+    int n = (int) (days * 288);
+    for (int i = 0; i < n; i++) {
+      if (skipEvery > 0 && i % skipEvery == skipEvery - 1) continue;
+      out.add(scan("S", 300_000L * i, Map.of("v", (float) Math.sin(i / 40.0))));
+    }
+    return out;
+  }
+
+  @Test
+  void regularSpacingMakesTheGapAnInputNotAValueAndAddsTheDailyCycle() {
+    FeatureSpec spec = FeatureSpec.fit(fiveMinuteSeries(2.5, 0).iterator());
+    assertEquals(FeatureSpec.VERSION, spec.version());
+    assertEquals(300_000L, spec.regularGapMillis());
+    assertEquals(List.of(FeatureSpec.DAY), spec.calendarCycles());
+    assertEquals(2 * 1 + EventType.values().length + 2 + 2, spec.size());
+    assertTrue(!spec.gapIsValue());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0}, spec.valueIndices());
+    assertEquals(List.of("v", "v.missing"), spec.featureNames().subList(0, 2));
+    assertEquals(List.of("day.sin", "day.cos"), spec.featureNames().subList(spec.size() - 2, spec.size()));
+    assertEquals(FeatureSpec.CALENDAR_GROUP, spec.groups().get(spec.groups().size() - 1).name());
+    assertEquals(spec, FeatureSpec.fromJson(spec.toJson()));
+
+    // 06:00 UTC is a quarter of the day: sin 1, cos 0.
+    float[] x = new float[spec.size()];
+    new FeatureEncoder(spec).encode(scan("S", 6 * 3_600_000L, Map.of("v", 0f)), 6 * 3_600_000L - 300_000L, x);
+    assertEquals(1f, x[spec.calendarOffset()], 1e-6f);
+    assertEquals(0f, x[spec.calendarOffset() + 1], 1e-6f);
+    assertEquals(0f, x[spec.gapOffset()], 1e-6f); // the regular gap encodes to 0
+  }
+
+  @Test
+  void aFewIrregularGapsKeepTheSpacingRegularAndTheGapInRange() {
+    FeatureSpec spec = FeatureSpec.fit(fiveMinuteSeries(1.5, 40).iterator()); // 2.5 % of the gaps doubled
+    assertEquals(300_000L, spec.regularGapMillis());
+    assertEquals(List.of(), spec.calendarCycles()); // 1.5 days: the day is not seen to repeat
+    float[] x = new float[spec.size()];
+    new FeatureEncoder(spec).encode(scan("S", 600_000L, Map.of("v", 0f)), 0L, x);
+    assertTrue(x[spec.gapOffset()] > 0.5f && x[spec.gapOffset()] < 3f, "a doubled gap encodes to " + x[spec.gapOffset()]);
+  }
+
+  @Test
+  void irregularSpacingGivesTheVersionOneSpecAndItsJson() {
+    FeatureSpec spec = FeatureSpec.fit(trainingEvents().iterator());
+    assertEquals(FeatureSpec.OLDEST_VERSION, spec.version());
+    assertEquals(null, spec.regularGapMillis());
+    assertTrue(spec.gapIsValue());
+    String json = spec.toJson();
+    assertTrue(!json.contains("regularGapMillis") && !json.contains("cycles"), json);
+    // A version-1 spec as an older build wrote it still reads.
+    String v1 = "{\"version\":1,\"readings\":[{\"name\":\"a\",\"transform\":\"NONE\",\"mean\":1.0,\"std\":2.0}],"
+        + "\"eventTypes\":[\"PACKAGE_SCANNED\"],\"gapMean\":0.5,\"gapStd\":1.0,\"clip\":10.0,\"fittedEvents\":12}";
+    FeatureSpec old = FeatureSpec.fromJson(v1);
+    assertEquals(2 + 1 + 2, old.size());
+    assertEquals(v1, old.toJson());
+  }
 }

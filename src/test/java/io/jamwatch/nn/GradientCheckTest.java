@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Central differences (delta 1e-5) against the analytic gradient of the double path, for every
- * parameter of every tensor, every cell, both heads, 1 and 2 layers (with dropout masks between).
+ * parameter of every tensor, every cell, both heads (the forecast head also residual, with a
+ * per-feature loss mask), 1 and 2 layers (with dropout masks between).
  *
  * <p>Two checks. Per tensor, the relative error ||a - n|| / (||a|| + ||n||) must be below 1e-6.
  * Per entry, |a - n| must be below 1e-6 (|a| + |n|) + 1e-10: the absolute term is ten times the
@@ -29,7 +30,7 @@ class GradientCheckTest {
     return Stream.of(Variant.values())
         .flatMap(
             v ->
-                Stream.of("risk", "forecast")
+                Stream.of("risk", "forecast", "residual-forecast")
                     .flatMap(head -> Stream.of(Arguments.of(v, head, 1), Arguments.of(v, head, 2))));
   }
 
@@ -39,6 +40,7 @@ class GradientCheckTest {
     boolean risk = head.equals("risk");
     NetworkWeights w = v.random(3, 4, L, risk, !risk, 21);
     WindowBatch b = TestBatches.randomBatch(w, 5, 2, 22);
+    if (head.equals("residual-forecast")) TestBatches.residualWithLossMask(w, b, 24);
     float[][] masks = null;
     if (L > 1) {
       masks = new float[L][5 * 2 * 4];

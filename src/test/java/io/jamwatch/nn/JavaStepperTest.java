@@ -22,8 +22,32 @@ class JavaStepperTest {
   @ParameterizedTest
   @MethodSource("nets")
   void fastStepEqualsReferenceForwardOverASequence(CellType cell, boolean lbr, int layers) {
-    int F = 11, H = 16, T = 40;
-    NetworkWeights w = NetworkWeights.random(cell, F, H, layers, lbr, true, true, new SplittableRandom(9));
+    fastStepEqualsReference(NetworkWeights.random(cell, 11, 16, layers, lbr, true, true, new SplittableRandom(9)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("nets")
+  void residualForecastStepEqualsReferenceForward(CellType cell, boolean lbr, int layers) {
+    NetworkWeights w = NetworkWeights.random(cell, 11, 16, layers, lbr, true, true, new SplittableRandom(19));
+    w.makeResidual(new int[] {0, 2, 4, 9}, 1f);
+    w.setInputClip(2.5f);
+    fastStepEqualsReference(w);
+  }
+
+  @ParameterizedTest
+  @MethodSource("nets")
+  void zeroResidualHeadForecastsTheCurrentValue(CellType cell, boolean lbr, int layers) {
+    NetworkWeights w = NetworkWeights.random(cell, 6, 8, layers, lbr, false, true, new SplittableRandom(4));
+    w.makeResidual(new int[] {1, 3}, 0f);
+    float[] x = {0.3f, -1.7f, 2f, 0.25f, 1f, 0f}, pred = new float[6];
+    new JavaStepper(w).step(x, new float[layers * 8], new float[layers * 8], pred);
+    assertEquals(x[1], pred[1], 0f);
+    assertEquals(x[3], pred[3], 0f);
+  }
+
+  private static void fastStepEqualsReference(NetworkWeights w) {
+    CellType cell = w.cell;
+    int F = w.inputSize, H = w.hiddenSize, T = 40, layers = w.layers;
     SplittableRandom rng = new SplittableRandom(10);
     float[] x = new float[T * F];
     for (int i = 0; i < x.length; i++) x[i] = (float) (2 * rng.nextGaussian());

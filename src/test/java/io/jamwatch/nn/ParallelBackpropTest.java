@@ -77,6 +77,27 @@ class ParallelBackpropTest {
 
   @ParameterizedTest
   @MethodSource("variantsAndLayers")
+  void residualForecastWithLossMaskMatchesReferenceAndDoublePath(Variant v, int L) {
+    int F = 5, H = 6, T = 8, B = 5;
+    NetworkWeights w = v.random(F, H, L, true, true, 31);
+    WindowBatch b = TestBatches.randomBatch(w, T, B, 32);
+    TestBatches.residualWithLossMask(w, b, 33);
+    NetworkWeights grad = ParameterTensors.zerosLike(w);
+    double loss;
+    try (ParallelBackprop net = new ParallelBackprop(w, T, B, 2)) {
+      loss = net.lossAndGradient(b, 0f, null, 2.5f, grad);
+    }
+    ReferenceForward.Output ref = ReferenceForward.forward(w, b.x, T, B, b.h0, b.c0);
+    assertArrayEquals(ref.pred(), b.pred, 1e-5f);
+    double[][] p = PlainBackprop.toDouble(w);
+    double[][] g = PlainBackprop.toDouble(ParameterTensors.zerosLike(w));
+    double plainLoss = new PlainBackprop(w).lossAndGradient(p, b, 2.5f, null, g);
+    assertEquals(plainLoss, loss, 1e-5 * Math.abs(plainLoss));
+    assertClose(g, ParameterTensors.of(grad), 1e-4);
+  }
+
+  @ParameterizedTest
+  @MethodSource("variantsAndLayers")
   void dropoutGradientMatchesDoublePathWithTheSameMasks(Variant v, int L) {
     int F = 3, H = 5, T = 6, B = 4;
     NetworkWeights w = v.random(F, H, L, true, false, 9);

@@ -30,6 +30,19 @@ final class TestBatches {
     }
   }
 
+  /**
+   * Residual forecast on features {0, 2, ...}, the first layer's input clipped at 1.2 (some of the
+   * Gaussian x are clipped), and a random per-feature loss mask (about 70 % on).
+   */
+  static void residualWithLossMask(NetworkWeights w, WindowBatch b, long seed) {
+    int[] idx = new int[(w.inputSize + 1) / 2];
+    for (int k = 0; k < idx.length; k++) idx[k] = 2 * k;
+    w.makeResidual(idx, 0.5f);
+    w.setInputClip(1.2f);
+    SplittableRandom rng = new SplittableRandom(seed);
+    for (int i = 0; i < b.predLoss.length; i++) b.predLoss[i] = rng.nextDouble() < 0.7 ? 1f : 0f;
+  }
+
   static WindowBatch randomBatch(NetworkWeights w, int T, int B, long seed) {
     WindowBatch b = WindowBatch.forNetwork(w, T, B);
     SplittableRandom rng = new SplittableRandom(seed);

@@ -54,6 +54,35 @@ class OrtParityTest {
     assertTrue(err <= TOL, "max abs error " + err);
   }
 
+  @ParameterizedTest(name = "residual {0} lbr={1} L={2} T={3}")
+  @MethodSource("cases")
+  void residualForecastMatchesReferenceForward(CellType cell, boolean lbr, int layers, int T) throws Exception {
+    NetworkWeights w = TestModels.random(cell, F, H, layers, lbr, 200 + layers);
+    w.makeResidual(new int[] {0, 2, 4, 7}, 1f);
+    w.setInputClip(1.5f);
+    float err = parityError(w, w, T);
+    assertTrue(err <= TOL, "max abs error " + err);
+  }
+
+  @Test
+  void residualForecastIsInTheGraphNotLeftToTheCaller() throws Exception {
+    NetworkWeights w = TestModels.random(CellType.GRU, F, H, 1, true, 8);
+    NetworkWeights plain = w.copy();
+    w.makeResidual(new int[] {0, 2, 4, 7}, 1f);
+    // The same trained parameters exported without the skip must not pass for the residual model.
+    float err = parityError(plain, w, 50);
+    assertTrue(err > 1e-2f, "exporting without the residual must break parity, error only " + err);
+  }
+
+  @Test
+  void inputClipIsInTheGraph() throws Exception {
+    NetworkWeights w = TestModels.random(CellType.LSTM, F, H, 2, false, 9);
+    NetworkWeights unclipped = w.copy();
+    w.setInputClip(0.5f);
+    float err = parityError(unclipped, w, 50);
+    assertTrue(err > 1e-3f, "exporting without the input clip must break parity, error only " + err);
+  }
+
   @Test
   void wrongLinearBeforeResetIsDetectedByParity() throws Exception {
     for (boolean lbr : new boolean[] {false, true}) {

@@ -72,6 +72,41 @@ class OrtTrainedParityTest {
     TrainConfig cfg =
         TrainConfig.defaults().withCell(cell).withHead(head).withShape(8, 2).withBatching(8, 32, 4).withBudget(2, 0).withSeed(5);
     TrainResult r = Trainer.train(cfg, data(spec, devices), ProgressListener.NONE);
+    float err = parity(spec, devices, r);
+    System.out.printf("trained parity %s %s L=2 H=8 (lbr=%b): max abs error %.3g%n", cell, head, r.weights().linearBeforeReset, err);
+    assertTrue(err <= 1e-5f, "max abs error " + err);
+  }
+
+  /**
+   * The bench's forecaster (residual head, warm-start chunks, a minimum of Adam steps per epoch, a
+   * wide encoder clip with the cells' input clipped): the same data, seed and threads give the same
+   * model file, and it runs in ONNX Runtime as in the reference forward pass.
+   */
+  @org.junit.jupiter.api.Test
+  void residualWarmStartForecasterIsDeterministicAndExportsWithParity() throws Exception {
+    List<List<ScannerEvent>> devices = new ArrayList<>();
+    List<ScannerEvent> all = new ArrayList<>();
+    for (int d = 0; d < 3; d++) {
+      devices.add(ScoringModelTest.sequence(500, 60 + d));
+      all.addAll(devices.get(d));
+    }
+    FeatureSpec spec = FeatureSpec.fit(all.iterator(), 1000f);
+    TrainConfig cfg = TrainConfig.builder().cell(CellType.GRU).head(Head.FORECAST).hidden(8).layers(1).batchSize(4)
+        .window(20).chunkWindows(2).epochs(3).seed(11).threads(2).warmStart(true).minStepsPerEpoch(12).build();
+    TrainResult a = Trainer.train(cfg, data(spec, devices), ProgressListener.NONE);
+    TrainResult b = Trainer.train(cfg, data(spec, devices), ProgressListener.NONE);
+    assertTrue(a.weights().hasResidualForecast());
+    assertTrue(a.weights().inputClip() == FeatureSpec.DEFAULT_CLIP, "input clip " + a.weights().inputClip());
+    assertTrue(a.metrics().get("adam_steps") >= 12 * a.curve().size(), "adam steps " + a.metrics().get("adam_steps"));
+    byte[] ma = OnnxExporter.build(a.weights(), ModelMetadata.describe(a.weights(), spec, a.surpriseStats())).toByteArray();
+    byte[] mb = OnnxExporter.build(b.weights(), ModelMetadata.describe(b.weights(), spec, b.surpriseStats())).toByteArray();
+    org.junit.jupiter.api.Assertions.assertArrayEquals(ma, mb, "same data, seed and threads must give the same model file");
+    float err = parity(spec, devices, a);
+    assertTrue(err <= 1e-5f, "max abs error " + err);
+  }
+
+  /** Max abs difference between ORT and the reference forward pass for [T=1, 50] x [B=3] from the devices. */
+  private static float parity(FeatureSpec spec, List<List<ScannerEvent>> devices, TrainResult r) throws Exception {
     NetworkWeights w = r.weights();
     ModelMetadata meta = ModelMetadata.describe(w, spec, r.surpriseStats());
     byte[] model = OnnxExporter.build(w, meta).toByteArray();
@@ -95,7 +130,6 @@ class OrtTrainedParityTest {
       err = Math.max(err, TestModels.maxAbsDiff(ref.h1(), ort.h1()));
       err = Math.max(err, TestModels.maxAbsDiff(ref.c1(), ort.c1()));
     }
-    System.out.printf("trained parity %s %s L=2 H=8 (lbr=%b): max abs error %.3g%n", cell, head, w.linearBeforeReset, err);
-    assertTrue(err <= 1e-5f, "max abs error " + err);
+    return err;
   }
 }

@@ -30,7 +30,7 @@ public final class TestModels {
       rs.add(new FeatureSpec.ReadingSpec(String.format("r%02d", i), i % 2 == 0 ? Transform.NONE : Transform.SIGNED_LOG1P,
           0.1f * i, 1f + 0.5f * i));
     List<String> types = e == 0 ? List.of() : List.of("PACKAGE_SCANNED");
-    return new FeatureSpec(FeatureSpec.VERSION, rs, types, 0.5f, 1.25f, FeatureSpec.DEFAULT_CLIP, 1000);
+    return new FeatureSpec(FeatureSpec.OLDEST_VERSION, rs, types, 0.5f, 1.25f, FeatureSpec.DEFAULT_CLIP, 1000);
   }
 
   public static NetworkWeights random(CellType cell, int f, int h, int layers, boolean lbr, long seed) {

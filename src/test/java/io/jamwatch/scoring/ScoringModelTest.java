@@ -132,6 +132,52 @@ public class ScoringModelTest {
     }
   }
 
+  /**
+   * A residual forecaster with the cells' input clipped, on a version-2 feature spec (regular
+   * 5-minute spacing: the gap is not a value; a daily cycle): the metadata round-trips and the
+   * stream's path (ScoringModel, unchanged) scores exactly the reference forward pass's likelihood,
+   * including rows far outside the training range.
+   */
+  @Test
+  void residualForecasterOnARegularSeriesScoresLikeTheReference() {
+    List<ScannerEvent> all = new java.util.ArrayList<>();
+    SplittableRandom rng = new SplittableRandom(12);
+    for (int i = 0; i < 3 * 288; i++) {
+      float v = (float) (Math.sin(2 * Math.PI * i / 288) + 0.1 * rng.nextGaussian() + (i > 800 ? 60 : 0));
+      all.add(io.jamwatch.features.TestEvents.scan("S", 1_700_000_100_000L + 300_000L * i, java.util.Map.of("v", v)));
+    }
+    FeatureSpec spec = FeatureSpec.fit(all.subList(0, 700).iterator(), 1000f);
+    assertEquals(List.of(FeatureSpec.DAY), spec.calendarCycles());
+    assertEquals(300_000L, spec.regularGapMillis());
+    NetworkWeights w = NetworkWeights.random(CellType.GRU, spec.size(), 8, 1, true, false, true, new SplittableRandom(13));
+    w.makeResidual(spec.valueIndices(), 0.3f);
+    w.setInputClip(FeatureSpec.DEFAULT_CLIP);
+    ForecastSurprise.Stats stats = new ForecastSurprise.Stats(-2f, 1.5f, 5, 0);
+    ModelMetadata meta = ModelMetadata.describe(w, spec, stats).withScoreHead(ModelMetadata.Head.FORECAST);
+    assertEquals(meta, ModelMetadata.fromProps(meta.toProps()));
+    Path f = dir.resolve("residual.onnx");
+    OnnxExporter.export(w, meta, f);
+    List<ScannerEvent> events = all.subList(600, all.size());
+    float[] x = encode(spec, events);
+    ReferenceForward.Output ref = ReferenceForward.forward(w, x, events.size(), 1, null, null);
+    ForecastSurprise fs = ForecastSurprise.of(spec, stats);
+    float[] state = new float[fs.stateSize()];
+    fs.initState(state);
+    int F = spec.size();
+    try (ScoringModel m = ScoringModel.load(f)) {
+      DeviceMemory mem = m.newMemory();
+      float err = 0, predErr = 0;
+      for (int t = 0; t < events.size(); t++) {
+        float expected = t == 0 ? 0f : fs.score(state, t - 1, fs.surprise(ref.pred(), (t - 1) * F, x, t * F));
+        float got = m.score(events.get(t), mem);
+        err = Math.max(err, Math.abs(got - expected));
+        for (int i = 0; i < F; i++) predErr = Math.max(predErr, Math.abs(mem.pred[i] - ref.pred()[t * F + i]));
+      }
+      assertTrue(predErr <= 1e-4f * 60, "pred error " + predErr); // values reach ~60 sigma: relative 1e-4 of that
+      assertTrue(err <= 1e-4f, "forecast score error " + err);
+    }
+  }
+
   @Test
   void twoLoadsOfOneFileScoreBitIdentically() {
     List<ScannerEvent> events = sequence(60, 7);
@@ -178,10 +224,11 @@ public class ScoringModelTest {
     ModelProto.Builder b = good.toBuilder();
     for (int i = 0; i < b.getMetadataPropsCount(); i++)
       if (b.getMetadataProps(i).getKey().equals("jamwatch.feature_spec"))
-        b.getMetadataPropsBuilder(i).setValue(b.getMetadataProps(i).getValue().replace("\"version\":1", "\"version\":2"));
+        b.getMetadataPropsBuilder(i).setValue(b.getMetadataProps(i).getValue().replace("\"version\":1",
+            "\"version\":" + (io.jamwatch.features.FeatureSpec.VERSION + 1)));
     Path newer = dir.resolve("newer.onnx");
     Files.write(newer, b.build().toByteArray());
-    assertMessage(newer, "feature spec version 2");
+    assertMessage(newer, "feature spec version " + (io.jamwatch.features.FeatureSpec.VERSION + 1));
 
     ModelProto.Builder lie = good.toBuilder();
     for (int i = 0; i < lie.getMetadataPropsCount(); i++)

@@ -55,22 +55,43 @@ public final class ForecastModelDetector implements PretrainableDetector {
     this.warmupEvents = warmupEvents;
   }
 
-  /** The benchmark's small per-series model of the given cell. */
+  /**
+   * The benchmark's small per-series model of the given cell: a residual forecast (persistence plus
+   * a learnt change), trained from warm states, with at least {@link #MIN_STEPS_PER_EPOCH} Adam steps
+   * between validation checks, since a benchmark's training prefix (NAB's probation, at most 750
+   * rows; SKAB's 300) is only a handful of chunks.
+   */
   public static ForecastModelDetector small(CellType cell, long seed, int longWindow) {
     TrainConfig c =
-        TrainConfig.defaults()
-            .withCell(cell)
-            .withHead(Head.FORECAST)
-            .withShape(16, 1)
-            .withBudget(25, 0)
-            .withBatching(8, 25, 2)
-            .withSeed(seed);
-    c = new TrainConfig(c.cell(), c.hidden(), c.layers(), c.linearBeforeReset(), c.head(), c.horizonMillis(),
-        c.epochs(), c.batchSize(), c.window(), c.chunkWindows(), 5e-3f, c.clipNorm(), 0f, 5,
-        c.validationFraction(), c.positiveWeight(), c.falseAlarmsPerDeviceHour(), c.clearFraction(),
-        c.maxSeconds(), c.seed(), 1);
+        TrainConfig.builder()
+            .cell(cell)
+            .head(Head.FORECAST)
+            .hidden(16)
+            .layers(1)
+            .epochs(25)
+            .patience(5)
+            .batchSize(8)
+            .window(25)
+            .chunkWindows(2)
+            .learningRate(5e-3f)
+            .dropout(0f)
+            .seed(seed)
+            .threads(1)
+            .minStepsPerEpoch(MIN_STEPS_PER_EPOCH)
+            .warmStart(true)
+            .residualForecast(true)
+            .build();
     return new ForecastModelDetector(c, 10, longWindow);
   }
+
+  /**
+   * Encoder clip of a residual forecast model: wide, so a level that leaves the training range is
+   * still seen (and forecast) as it is; the network clips its own input at {@link FeatureSpec#DEFAULT_CLIP}.
+   */
+  public static final float WIDE_CLIP = 1000f;
+
+  /** Adam steps per epoch at least (see {@link TrainConfig#minStepsPerEpoch()}). */
+  public static final int MIN_STEPS_PER_EPOCH = 8;
 
   @Override
   public String name() {
@@ -79,8 +100,9 @@ public final class ForecastModelDetector implements PretrainableDetector {
 
   @Override
   public String describe() {
-    return String.format("%s forecast head, H=%d x%d, <=%d epochs (early stop, patience %d), window %d, lr %.0e, seed %d, warm-up %d events",
-        config.cell(), config.hidden(), config.layers(), config.epochs(), config.patience(), config.window(),
+    return String.format("%s %sforecast head, H=%d x%d, <=%d epochs of >=%d Adam steps (early stop, patience %d), window %d, %s start, lr %.0e, seed %d, warm-up %d events",
+        config.cell(), config.residualForecast() ? "residual " : "", config.hidden(), config.layers(), config.epochs(),
+        config.minStepsPerEpoch(), config.patience(), config.window(), config.warmStart() ? "warm" : "zero",
         config.learningRate(), config.seed(), warmupEvents)
         + (detector == null ? "" : "; detector: " + detector.describe());
   }
@@ -92,9 +114,18 @@ public final class ForecastModelDetector implements PretrainableDetector {
 
   @Override
   public Scorer fit(List<ScannerEvent> own, List<List<ScannerEvent>> pretrain) throws Exception {
+    Fitted f = fitModel(own, pretrain);
+    return BenchScorer.of(f.model(), own);
+  }
+
+  /** A fitted model and the training run behind it (for tools that look inside, e.g. {@link ForecastError}). */
+  public record Fitted(ScoringModel model, TrainResult training) {}
+
+  /** The fit behind {@link #fit}: spec, training, export and load; the caller closes the model. */
+  public Fitted fitModel(List<ScannerEvent> own, List<List<ScannerEvent>> pretrain) throws Exception {
     List<List<ScannerEvent>> all = new ArrayList<>(pretrain);
     all.add(own);
-    FeatureSpec spec = FeatureSpec.fit(all.stream().flatMap(List::stream).iterator());
+    FeatureSpec spec = FeatureSpec.fit(all.stream().flatMap(List::stream).iterator(), config.residualForecast() ? WIDE_CLIP : FeatureSpec.DEFAULT_CLIP);
     List<TrainingData.Sequence> seqs = new ArrayList<>();
     int k = 0;
     for (List<ScannerEvent> s : all) {
@@ -113,8 +144,7 @@ public final class ForecastModelDetector implements PretrainableDetector {
     if (detector != null) {
       bytes = ScoringModel.withDetector(bytes, detector);
     }
-    ScoringModel model = ScoringModel.load(bytes, "benchmark model of " + own.get(0).getDeviceId());
-    return BenchScorer.of(model, own);
+    return new Fitted(ScoringModel.load(bytes, "benchmark model of " + own.get(0).getDeviceId()), r);
   }
 
   /** One device's events encoded by the one FeatureEncoder. */
