@@ -29,7 +29,8 @@ public final class SchemaRegistryClient {
   private final HttpClient http;
   private final Map<Integer, Schema> cache = new ConcurrentHashMap<>();
   private final LongSupplier clock;
-  private volatile long failFastUntil = Long.MIN_VALUE;
+  private volatile long failFastUntil;
+  private volatile boolean failing;
   private volatile String lastFailure = "";
   private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
@@ -57,11 +58,12 @@ public final class SchemaRegistryClient {
       return s;
     }
     long now = clock.getAsLong();
-    if (now - failFastUntil < 0) {
+    if (failing && now - failFastUntil < 0) {
       throw new IngestException(IngestFailure.REGISTRY_UNAVAILABLE,
           "schema registry " + settings.url() + " unavailable (" + lastFailure + "); not retried yet for schema id " + id);
     }
     s = fetch(id);
+    failing = false;
     cache.putIfAbsent(id, s);
     return cache.get(id);
   }
@@ -115,6 +117,7 @@ public final class SchemaRegistryClient {
   private IngestException unavailable(int id, String why, Throwable cause) {
     lastFailure = why;
     failFastUntil = clock.getAsLong() + settings.retryBackoff().toNanos();
+    failing = true;
     return new IngestException(IngestFailure.REGISTRY_UNAVAILABLE,
         "schema registry " + settings.url() + " did not answer for schema id " + id + ": " + why, cause);
   }
