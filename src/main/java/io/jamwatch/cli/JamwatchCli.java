@@ -27,6 +27,7 @@ public final class JamwatchCli implements Runnable {
     io.jamwatch.web.DashboardCommand.class,
     DemoCommand.class,
     ImportCsvCommand.class,
+    ImportJsonCommand.class,
     InspectCommand.class,
     ReplayCommand.class,
     RunCommand.class,
