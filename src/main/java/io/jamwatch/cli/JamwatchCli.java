@@ -71,6 +71,7 @@ public final class JamwatchCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    ConsoleLogs.route(args);
     System.exit(commandLine().execute(args));
   }
 
