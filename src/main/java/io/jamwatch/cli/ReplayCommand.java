@@ -57,7 +57,7 @@ public final class ReplayCommand implements Callable<Integer> {
     java.util.Properties check = new java.util.Properties();
     check.put("bootstrap.servers", bootstrap);
     check.putAll(extra);
-    Integer unreachable = BrokerGate.require("replay", check, brokerWaitSeconds);
+    Integer unreachable = io.jamwatch.stream.BrokerCheck.gate("replay", check, brokerWaitSeconds);
     if (unreachable != null) {
       return unreachable;
     }

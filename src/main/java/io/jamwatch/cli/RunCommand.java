@@ -46,7 +46,7 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     StreamConfig cfg = StreamConfig.load(config);
-    Integer unreachable = BrokerGate.require("run", cfg.streamsProperties(), brokerWaitSeconds);
+    Integer unreachable = io.jamwatch.stream.BrokerCheck.gate("run", cfg.streamsProperties(), brokerWaitSeconds);
     if (unreachable != null) {
       return unreachable;
     }

@@ -124,4 +124,28 @@ public final class BrokerCheck {
     p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "2000");
     return p;
   }
+
+  /**
+   * The one-line answer for a command about to start its Kafka clients: status lines on stderr
+   * while retrying; null when a cluster answered (said on stderr), else exit code 2 after one line
+   * naming the servers and the reason (no broker within the wait, or credentials refused).
+   */
+  public static Integer gate(String command, Properties clientProps, long waitSeconds) {
+    Result r = await(clientProps, Duration.ofSeconds(Math.max(0, waitSeconds)),
+        line -> System.err.println("jamwatch " + command + ": " + line));
+    if (r instanceof Reached ok) {
+      System.err.println("jamwatch " + command + ": Kafka cluster " + ok.clusterId() + " (" + ok.brokers() + " broker"
+          + (ok.brokers() == 1 ? "" : "s") + ")");
+      return null;
+    }
+    if (r instanceof Refused no) {
+      System.err.println("jamwatch " + command + ": Kafka at " + no.servers() + " refused the connection: " + no.reason()
+          + " (check the kafka.sasl.* / kafka.ssl.* / kafka.security.protocol keys)");
+      return 2;
+    }
+    Unreachable u = (Unreachable) r;
+    System.err.println("jamwatch " + command + ": no Kafka broker answered at " + u.servers() + " within "
+        + u.waited().toSeconds() + " s (" + u.lastError() + "); check kafka.bootstrap.servers, or wait longer with --broker-wait");
+    return 2;
+  }
 }

@@ -62,4 +62,15 @@ class BrokerTroubleTest {
     assertTrue(lines.get(lines.size() - 1).startsWith("jamwatch replay: no Kafka broker answered at 127.0.0.1:" + port),
         lines.toString());
   }
+
+  @Test
+  void dashboardSaysTheSame() throws Exception {
+    int port = closedPort();
+    int[] rc = new int[1];
+    List<String> lines = stderrOf(() -> rc[0] = JamwatchCli.commandLine().execute("dashboard", "--bootstrap",
+        "127.0.0.1:" + port, "--port", "0", "--broker-wait", "2"));
+    assertEquals(2, rc[0]);
+    assertTrue(lines.get(lines.size() - 1).startsWith("jamwatch dashboard: no Kafka broker answered at 127.0.0.1:" + port),
+        lines.toString());
+  }
 }
