@@ -23,7 +23,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * properties file by {@link #load(Path)}: every key starting with {@code kafka.} is passed, prefix
  * stripped, to the Kafka Streams clients (bootstrap servers, SASL/TLS, application.id, ...); the
  * other keys are listed in {@link #KEYS} and an unknown one is an error (a typo must not silently
- * fall back to a default).
+ * fall back to a default). {@code input.format}, {@code mapping.*} and {@code registry.*} make the
+ * {@link IngestConfig} (how the events topic is read, ingest/), {@code output.format} the wire
+ * format of jam-risk and jam-alerts.
  *
  * <p>{@code alertThresholdsFromModel}: when the config file sets neither alert threshold, the raise
  * and clear thresholds chosen at training time (carried in the model file) are used, with the
