@@ -146,7 +146,7 @@ public record StreamConfig(
         OutputFormat.AVRO);
   }
 
-  /** The non-{@code kafka.} keys of the config file. */
+  /** The non-{@code kafka.} keys of the config file, besides {@code registry.*} and EventMapping's {@code mapping.*}. */
   public static final Set<String> KEYS =
       Collections.unmodifiableSet(
           new TreeSet<>(
@@ -159,10 +159,16 @@ public record StreamConfig(
                   "alert.raise-threshold", "alert.clear-threshold", "alert.min-events-above",
                   "alert.min-duration-above", "alert.cooldown",
                   "http.port",
-                  "input.format", "output.format",
-                  "mapping.device-id", "mapping.line-id", "mapping.event-time",
-                  "mapping.event-time.format", "mapping.type", "mapping.type.values",
-                  "mapping.event-id", "mapping.readings")));
+                  "input.format", "output.format")));
+
+  static {
+    // The mapping's keys are EventMapping's (one list, with their defaults).
+    Set<String> all = new TreeSet<>(KEYS);
+    all.addAll(EventMapping.KEYS.keySet());
+    KEYS_WITH_MAPPING = Collections.unmodifiableSet(all);
+  }
+
+  private static final Set<String> KEYS_WITH_MAPPING;
 
   public static StreamConfig load(Path file) throws IOException {
     Properties p = new Properties();
@@ -182,8 +188,8 @@ public record StreamConfig(
     for (String k : new TreeSet<>(p.stringPropertyNames())) {
       if (k.startsWith("kafka.")) {
         kafka.put(k.substring("kafka.".length()), p.getProperty(k).trim());
-      } else if (!KEYS.contains(k) && !k.startsWith("registry.")) {
-        throw new IllegalArgumentException("unknown config key '" + k + "'; known keys: kafka.*, registry.* and " + KEYS);
+      } else if (!KEYS_WITH_MAPPING.contains(k) && !k.startsWith("registry.")) {
+        throw new IllegalArgumentException("unknown config key '" + k + "'; known keys: kafka.*, registry.* and " + KEYS_WITH_MAPPING);
       }
     }
     TopicNames t = d.topics();
