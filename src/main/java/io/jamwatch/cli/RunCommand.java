@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the streaming detector against a Kafka cluster until SIGTERM/Ctrl-C.",
       "Config file keys: kafka.* (passed to the clients), topic.*, model.path, state.*, stale.*,",
-      "input.*, alert.*, http.port (see README). The model file is re-read when it changes."
+      "input.*, alert.*, http.port, input.format, mapping.*, registry.*, output.format (see README).",
+      "The model file is re-read when it changes."
     })
 public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
