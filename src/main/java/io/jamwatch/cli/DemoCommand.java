@@ -1,6 +1,12 @@
 package io.jamwatch.cli;
 
 import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.ingest.EventMapping;
+import io.jamwatch.ingest.IngestConfig;
+import io.jamwatch.ingest.InputFormat;
+import io.jamwatch.ingest.JsonEventDecoder;
+import io.jamwatch.ingest.JsonEventEncoder;
+import io.jamwatch.stream.OutputFormat;
 import io.jamwatch.sim.SimConfig;
 import io.jamwatch.sim.Simulator;
 import io.jamwatch.stream.Detector;
@@ -66,9 +72,43 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Stop after this many seconds; 0 = until Ctrl-C. Default: ${DEFAULT-VALUE}.")
   long durationSeconds;
 
+  @Option(
+      names = "--input-format",
+      defaultValue = "jamwatch-avro",
+      description = "Wire format of the simulated events: jamwatch-avro, or json (a gateway-style JSON message per event,"
+          + " read through the mapping printed at start). Default: ${DEFAULT-VALUE}.")
+  String inputFormat;
+
+  @Option(names = "--output-format", defaultValue = "avro",
+      description = "Wire format of jam-risk and jam-alerts: avro or json. Default: ${DEFAULT-VALUE}.")
+  String outputFormat;
+
+  /**
+   * The mapping of {@code --input-format json}: what a typical scanner gateway sends (nested ids,
+   * ISO-8601 times with an offset-free Z, short type codes, the PLC readings in a sub-object), so the
+   * demo shows a mapping doing work rather than jamwatch's own names.
+   */
+  static final EventMapping GATEWAY =
+      EventMapping.builder()
+          .deviceId("/scanner/id")
+          .lineId("/scanner/line")
+          .eventTime("/ts")
+          .timeFormat(EventMapping.TimeFormat.ISO)
+          .type("/kind")
+          .typeValues("scan:PACKAGE_SCANNED,noread:NO_READ,jam:JAM,clear:JAM_CLEARED,hb:HEARTBEAT")
+          .eventId("/msgId")
+          .readings("/plc/*")
+          .build();
+
   @Override
   public Integer call() throws Exception {
     quietLogs();
+    InputFormat format = InputFormat.parse(inputFormat);
+    if (format == InputFormat.AVRO_REGISTRY) {
+      System.err.println("jamwatch demo: --input-format is jamwatch-avro or json (the demo has no schema registry)");
+      return 2;
+    }
+    OutputFormat output = OutputFormat.parse(outputFormat);
     if (!Files.isRegularFile(model)) {
       System.err.println(
           "jamwatch demo: no model at " + model.toAbsolutePath()
@@ -89,8 +129,16 @@ public final class DemoCommand implements Callable<Integer> {
                   Map.of(
                       "bootstrap.servers", broker.bootstrapServers(),
                       "application.id", "jamwatch-demo",
-                      "state.dir", stateDir.toString()));
-      JamwatchTopics topics = JamwatchTopics.of(cfg.topics());
+                      "state.dir", stateDir.toString()))
+              .withIngest(IngestConfig.defaults().withFormat(format).withMapping(GATEWAY))
+              .withOutput(output);
+      if (format == InputFormat.JSON) {
+        System.err.println("jamwatch demo: events as gateway JSON, read through this mapping (config-file keys):");
+        GATEWAY.describe().forEach(l -> System.err.println("  " + l));
+        System.err.println("  e.g. " + new String(new JsonEventEncoder(GATEWAY).encode(
+            new Simulator(SimConfig.defaults().withShape(1, 1, 1.0, seed)).events().next()), java.nio.charset.StandardCharsets.UTF_8));
+      }
+      JamwatchTopics topics = JamwatchTopics.of(cfg);
       broker.createTopics(topics, 4);
       StreamMetrics metrics = new StreamMetrics();
       ReloadingModelProvider models = new ReloadingModelProvider(model);
@@ -105,7 +153,8 @@ public final class DemoCommand implements Callable<Integer> {
             Dashboard.start(DashboardConfig.defaults()
                     .withBootstrap(broker.bootstrapServers())
                     .withServer("127.0.0.1", port)
-                    .withTopics(cfg.topics().scores(), cfg.topics().alerts(), cfg.topics().events()))
+                    .withTopics(cfg.topics().scores(), cfg.topics().alerts(), cfg.topics().events()),
+                    format == InputFormat.JSON ? new JsonEventDecoder(GATEWAY) : null)
                 .serve("/metrics", "text/plain; version=0.0.4; charset=utf-8", metrics::scrape)
                 .serve("/status", "application/json", () -> tracker.last().toJson())
                 .detectorStatus(() -> tracker.last().toJson());
@@ -123,10 +172,10 @@ public final class DemoCommand implements Callable<Integer> {
       feeder.setDaemon(true);
       feeder.start();
       System.err.printf(
-          "jamwatch demo: broker %s, model %s, %d lines x %d scanners at %s%n"
+          "jamwatch demo: broker %s, model %s, %d lines x %d scanners at %s, input %s, output %s%n"
               + "  dashboard %s   metrics %smetrics   Ctrl-C stops%n",
           broker.bootstrapServers(), modelId.substring(0, Math.min(12, modelId.length())), lines,
-          scanners, pace, http.uri(), http.uri());
+          scanners, pace, format, output.key(), http.uri(), http.uri());
       long end = durationSeconds > 0 ? System.nanoTime() + durationSeconds * 1_000_000_000L : Long.MAX_VALUE;
       try {
         while (!shutdown.awaitMillis(1000) && System.nanoTime() < end) {
@@ -172,7 +221,8 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static void feed(String bootstrap, JamwatchTopics topics, SimConfig sim, EventReplayer.Speed pace) {
-    try (KafkaProducer<String, ScannerEvent> p = EventReplayer.producer(bootstrap, Map.of())) {
+    try (KafkaProducer<String, ScannerEvent> p =
+        EventReplayer.producer(bootstrap, Map.of(), topics.events().valueSerde().serializer())) {
       new EventReplayer(p, topics.events().name())
           .replay(new Simulator(sim).events(), pace, false, n -> {});
     } catch (InterruptedException e) {

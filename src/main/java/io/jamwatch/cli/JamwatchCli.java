@@ -27,6 +27,7 @@ public final class JamwatchCli implements Runnable {
     io.jamwatch.web.DashboardCommand.class,
     DemoCommand.class,
     ImportCsvCommand.class,
+    ImportJsonCommand.class,
     InspectCommand.class,
     ReplayCommand.class,
     RunCommand.class,
@@ -70,6 +71,7 @@ public final class JamwatchCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    ConsoleLogs.route(args);
     System.exit(commandLine().execute(args));
   }
 

@@ -40,12 +40,26 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--config", description = "Optional properties file; its kafka.* keys configure the producer.")
   Path config;
 
+  @Option(
+      names = "--broker-wait",
+      defaultValue = "60",
+      description = "Seconds to wait for a Kafka broker to answer before giving up with exit code 2; 0 = wait for ever."
+          + " Default: ${DEFAULT-VALUE}.")
+  long brokerWaitSeconds;
+
   @Override
   public Integer call() throws Exception {
     EventReplayer.Speed pace = EventReplayer.Speed.parse(speed);
     Map<String, String> extra = Map.of();
     if (config != null) {
       extra = producerSafe(StreamConfig.load(config).kafka());
+    }
+    java.util.Properties check = new java.util.Properties();
+    check.put("bootstrap.servers", bootstrap);
+    check.putAll(extra);
+    Integer unreachable = io.jamwatch.stream.BrokerCheck.gate("replay", check, brokerWaitSeconds);
+    if (unreachable != null) {
+      return unreachable;
     }
     long start = System.nanoTime();
     try (RecordedLogReader.EventStream events = RecordedLogReader.open(logs);

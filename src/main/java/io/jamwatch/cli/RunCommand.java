@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the streaming detector against a Kafka cluster until SIGTERM/Ctrl-C.",
       "Config file keys: kafka.* (passed to the clients), topic.*, model.path, state.*, stale.*,",
-      "input.*, alert.*, http.port (see README). The model file is re-read when it changes."
+      "input.*, alert.*, http.port, input.format, mapping.*, registry.*, output.format (see README).",
+      "The model file is re-read when it changes."
     })
 public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -36,9 +37,20 @@ public final class RunCommand implements Callable<Integer> {
       description = "How often (ms) to check the model file for a new version; 0 = never. Default: ${DEFAULT-VALUE}.")
   long modelPollMillis;
 
+  @Option(
+      names = "--broker-wait",
+      defaultValue = "60",
+      description = "Seconds to wait for a Kafka broker to answer before giving up with exit code 2; 0 = wait for ever"
+          + " (a status line per minute). Default: ${DEFAULT-VALUE}.")
+  long brokerWaitSeconds;
+
   @Override
   public Integer call() throws Exception {
     StreamConfig cfg = StreamConfig.load(config);
+    Integer unreachable = io.jamwatch.stream.BrokerCheck.gate("run", cfg.streamsProperties(), brokerWaitSeconds);
+    if (unreachable != null) {
+      return unreachable;
+    }
     GracefulShutdown shutdown = new GracefulShutdown();
     StreamMetrics metrics = new StreamMetrics();
     ReloadingModelProvider models = new ReloadingModelProvider(cfg.modelPath());
@@ -50,6 +62,8 @@ public final class RunCommand implements Callable<Integer> {
             : new StatusHttpServer("127.0.0.1", cfg.httpPort(), metrics, tracker::last).start();
     detector.start();
     LOG.info("jamwatch running: model {} topics {}", models.modelId(), cfg.topics());
+    System.err.printf("jamwatch run: running, model %s, input %s, output %s, topics %s%n", models.modelId(),
+        cfg.ingest().format(), cfg.output().key(), cfg.topics());
     FileTime seen = Files.getLastModifiedTime(cfg.modelPath());
     try {
       long poll = modelPollMillis > 0 ? modelPollMillis : 1000;
@@ -73,6 +87,7 @@ public final class RunCommand implements Callable<Integer> {
       }
       detector.close();
       LOG.info("jamwatch stopped cleanly");
+      System.err.println("jamwatch run: stopped cleanly");
     }
     return 0;
   }

@@ -8,6 +8,22 @@ public enum RejectReason {
   UNKNOWN_SCHEMA,
   /** Undecodable bytes behind a valid header, or an undecodable key. */
   DESERIALIZATION,
+  /** input.format=json: not a JSON object (syntax, NaN literals, size limits). */
+  INVALID_JSON,
+  /** Mapped input: a required mapped field (device id, line id, event time, type) is absent or null. */
+  MISSING_FIELD,
+  /** Mapped input: a mapped field holds the wrong kind of value (e.g. text where a reading should be). */
+  WRONG_TYPE,
+  /** Mapped input: the event time is neither ISO-8601 nor a usable epoch number. */
+  UNPARSEABLE_TIME,
+  /** input.format=avro-registry: no magic byte 0, or shorter than the 5-byte frame header. */
+  BAD_REGISTRY_FRAMING,
+  /** input.format=avro-registry: the registry does not know the frame's schema id. */
+  UNKNOWN_REGISTRY_ID,
+  /** input.format=avro-registry: the registry did not answer (refused, timeout, 5xx). */
+  REGISTRY_UNAVAILABLE,
+  /** input.format=avro-registry: the body does not decode with the registry's writer schema. */
+  UNDECODABLE_AVRO,
   /** A null value (tombstone) on the event topic. */
   NULL_VALUE,
   /** The record key is missing or is not the event's deviceId (it would land on the wrong partition's state). */

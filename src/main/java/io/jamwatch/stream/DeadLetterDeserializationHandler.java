@@ -1,6 +1,7 @@
 package io.jamwatch.stream;
 
 import io.jamwatch.scoring.RejectReason;
+import io.jamwatch.ingest.IngestException;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -10,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Undecodable input (bad bytes, a foreign schema) goes to the dead-letter topic and the stream
+ * Undecodable input (bad bytes, a foreign schema; for JSON and registry Avro input, the {@link
+ * IngestException} reasons: invalid JSON, a missing or mistyped mapped field, ...) goes to the dead-letter topic and the stream
  * resumes (Kafka Streams 4.x dead-letter support, KIP-1034): the dead letter is written in the
  * same transaction as the consumed offset, so it is neither lost nor doubled under EOS.
  */
@@ -40,6 +42,9 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
   static RejectReason reasonOf(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IngestException i) {
+        return RejectReason.valueOf(i.failure().name());
+      }
       if (t instanceof AvroSerde.DecodeException d) {
         return switch (d.reason()) {
           case BAD_HEADER -> RejectReason.BAD_HEADER;

@@ -44,7 +44,7 @@ public final class EmbeddedBroker implements AutoCloseable {
               // would delete a months-old log (and its scores) as soon as it is written.
               .setConfigProp("log.retention.ms", "-1")
               .build();
-      c.format();
+      formatQuietly(c);
       c.startup();
       c.waitForReadyBrokers();
       return new EmbeddedBroker(c);
@@ -53,6 +53,28 @@ public final class EmbeddedBroker implements AutoCloseable {
       throw new IllegalStateException("interrupted while starting the embedded Kafka broker", e);
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The storage formatter prints its report ("Bootstrap metadata: ...", "Formatting metadata
+   * directory ...") on System.out, around the product's own console output: it goes to the log
+   * instead. Swapping System.out is safe here: nothing else of jamwatch prints while the broker is
+   * being formatted, before the topology starts.
+   */
+  private static void formatQuietly(KafkaClusterTestKit c) throws Exception {
+    java.io.PrintStream out = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      c.format();
+    } finally {
+      System.setOut(out);
+      for (String line : captured.toString(java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
+        if (!line.isBlank()) {
+          org.slf4j.LoggerFactory.getLogger(EmbeddedBroker.class).info("{}", line);
+        }
+      }
     }
   }
 

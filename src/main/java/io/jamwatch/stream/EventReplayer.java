@@ -63,6 +63,12 @@ public final class EventReplayer {
 
   /** An idempotent producer for ScannerEvents; {@code extra} (e.g. SASL/TLS) goes on top. */
   public static KafkaProducer<String, ScannerEvent> producer(String bootstrap, Map<String, String> extra) {
+    return producer(bootstrap, extra, new AvroSerde<ScannerEvent>(ScannerEvent.getClassSchema()).serializer());
+  }
+
+  /** The same producer writing another wire format (e.g. the JSON of an input mapping). */
+  public static KafkaProducer<String, ScannerEvent> producer(
+      String bootstrap, Map<String, String> extra, org.apache.kafka.common.serialization.Serializer<ScannerEvent> values) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -70,8 +76,7 @@ public final class EventReplayer {
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
     p.putAll(extra);
-    return new KafkaProducer<>(
-        p, new StringSerializer(), new AvroSerde<ScannerEvent>(ScannerEvent.getClassSchema()).serializer());
+    return new KafkaProducer<>(p, new StringSerializer(), values);
   }
 
   /**

@@ -18,6 +18,10 @@ import org.apache.kafka.streams.state.Stores;
  *                                   device-state (RocksDB, changelogged)
  *  undecodable / rejected events ──(exception handlers)──► scanner-events-dlq
  * </pre>
+ *
+ * <p>The wire formats are the config's: the source's value deserializer is the input format's
+ * (jamwatch Avro, or JSON / registry Avro mapped by ingest/), the sinks' serializers the output
+ * format's; the processor sees ScannerEvents and emits records whatever the formats.
  */
 public final class JamwatchTopology {
   public static final String STORE = "device-state";
@@ -33,7 +37,7 @@ public final class JamwatchTopology {
   }
 
   public static Topology build(StreamConfig config, ModelProvider models, StreamMetrics metrics) {
-    JamwatchTopics topics = JamwatchTopics.of(config.topics());
+    JamwatchTopics topics = JamwatchTopics.of(config);
     KeyValueBytesStoreSupplier supplier = Stores.persistentKeyValueStore(STORE);
     StoreBuilder<?> store =
         Stores.keyValueStoreBuilder(

@@ -14,6 +14,10 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import io.jamwatch.ingest.EventMapping;
+import io.jamwatch.ingest.IngestConfig;
+import io.jamwatch.ingest.InputFormat;
+import io.jamwatch.ingest.RegistrySettings;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -21,7 +25,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * properties file by {@link #load(Path)}: every key starting with {@code kafka.} is passed, prefix
  * stripped, to the Kafka Streams clients (bootstrap servers, SASL/TLS, application.id, ...); the
  * other keys are listed in {@link #KEYS} and an unknown one is an error (a typo must not silently
- * fall back to a default).
+ * fall back to a default). {@code input.format}, {@code mapping.*} and {@code registry.*} make the
+ * {@link IngestConfig} (how the events topic is read, ingest/), {@code output.format} the wire
+ * format of jam-risk and jam-alerts.
  *
  * <p>{@code alertThresholdsFromModel}: when the config file sets neither alert threshold, the raise
  * and clear thresholds chosen at training time (carried in the model file) are used, with the
@@ -35,7 +41,9 @@ public record StreamConfig(
     AlertPolicy alert,
     boolean alertThresholdsFromModel,
     int httpPort,
-    Map<String, String> kafka) {
+    Map<String, String> kafka,
+    IngestConfig ingest,
+    OutputFormat output) {
 
   /** Configurable topic names. */
   public record TopicNames(String events, String scores, String alerts, String deadLetters) {
@@ -125,6 +133,16 @@ public record StreamConfig(
       throw new IllegalArgumentException("http.port must be in [0, 65535], got " + httpPort);
     }
     kafka = Collections.unmodifiableMap(new LinkedHashMap<>(kafka));
+    Objects.requireNonNull(ingest, "ingest");
+    Objects.requireNonNull(output, "output");
+  }
+
+  /** The configuration before input/output formats existed: jamwatch Avro in and out. */
+  public StreamConfig(
+      TopicNames topics, Path modelPath, DeviceStatePolicy state, InputChecks input, AlertPolicy alert,
+      boolean alertThresholdsFromModel, int httpPort, Map<String, String> kafka) {
+    this(topics, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, kafka,
+        IngestConfig.defaults(), OutputFormat.AVRO);
   }
 
   public static StreamConfig defaults() {
@@ -136,10 +154,12 @@ public record StreamConfig(
         AlertPolicy.defaults(),
         true,
         8080,
-        Map.of());
+        Map.of(),
+        IngestConfig.defaults(),
+        OutputFormat.AVRO);
   }
 
-  /** The non-{@code kafka.} keys of the config file. */
+  /** The non-{@code kafka.} keys of the config file, besides {@code registry.*} and EventMapping's {@code mapping.*}. */
   public static final Set<String> KEYS =
       Collections.unmodifiableSet(
           new TreeSet<>(
@@ -151,7 +171,17 @@ public record StreamConfig(
                   "input.min-event-time", "input.max-future-skew",
                   "alert.raise-threshold", "alert.clear-threshold", "alert.min-events-above",
                   "alert.min-duration-above", "alert.cooldown", "alert.suppress-events",
-                  "http.port")));
+                  "http.port",
+                  "input.format", "output.format")));
+
+  static {
+    // The mapping's keys are EventMapping's (one list, with their defaults).
+    Set<String> all = new TreeSet<>(KEYS);
+    all.addAll(EventMapping.KEYS.keySet());
+    KEYS_WITH_MAPPING = Collections.unmodifiableSet(all);
+  }
+
+  private static final Set<String> KEYS_WITH_MAPPING;
 
   public static StreamConfig load(Path file) throws IOException {
     Properties p = new Properties();
@@ -171,8 +201,8 @@ public record StreamConfig(
     for (String k : new TreeSet<>(p.stringPropertyNames())) {
       if (k.startsWith("kafka.")) {
         kafka.put(k.substring("kafka.".length()), p.getProperty(k).trim());
-      } else if (!KEYS.contains(k)) {
-        throw new IllegalArgumentException("unknown config key '" + k + "'; known keys: kafka.* and " + KEYS);
+      } else if (!KEYS_WITH_MAPPING.contains(k) && !k.startsWith("registry.")) {
+        throw new IllegalArgumentException("unknown config key '" + k + "'; known keys: kafka.*, registry.* and " + KEYS_WITH_MAPPING);
       }
     }
     TopicNames t = d.topics();
@@ -215,34 +245,49 @@ public record StreamConfig(
         alert,
         !(p.containsKey("alert.raise-threshold") || p.containsKey("alert.clear-threshold")),
         integer(p, "http.port", d.httpPort()),
-        kafka);
+        kafka,
+        new IngestConfig(
+            InputFormat.parse(p.getProperty("input.format", d.ingest().format().key())),
+            EventMapping.fromProperties(p),
+            RegistrySettings.fromProperties(p, DurationText::millis)),
+        OutputFormat.parse(p.getProperty("output.format", d.output().key())));
   }
 
   public StreamConfig withKafka(Map<String, String> extra) {
     Map<String, String> k = new LinkedHashMap<>(kafka);
     k.putAll(extra);
-    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, k);
+    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, k, ingest, output);
   }
 
   public StreamConfig withModelPath(Path model) {
-    return new StreamConfig(topics, model, state, input, alert, alertThresholdsFromModel, httpPort, kafka);
+    return new StreamConfig(topics, model, state, input, alert, alertThresholdsFromModel, httpPort, kafka, ingest, output);
   }
 
   public StreamConfig withState(DeviceStatePolicy s) {
-    return new StreamConfig(topics, modelPath, s, input, alert, alertThresholdsFromModel, httpPort, kafka);
+    return new StreamConfig(topics, modelPath, s, input, alert, alertThresholdsFromModel, httpPort, kafka, ingest, output);
   }
 
   /** An explicit alert policy, thresholds included (the model's thresholds are then not used). */
   public StreamConfig withAlert(AlertPolicy a) {
-    return new StreamConfig(topics, modelPath, state, input, a, false, httpPort, kafka);
+    return new StreamConfig(topics, modelPath, state, input, a, false, httpPort, kafka, ingest, output);
   }
 
   public StreamConfig withTopics(TopicNames t) {
-    return new StreamConfig(t, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, kafka);
+    return new StreamConfig(t, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, kafka, ingest, output);
   }
 
   public StreamConfig withHttpPort(int port) {
-    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, port, kafka);
+    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, port, kafka, ingest, output);
+  }
+
+  /** Input format, mapping and registry of the events topic. */
+  public StreamConfig withIngest(IngestConfig in) {
+    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, kafka, in, output);
+  }
+
+  /** Wire format of jam-risk and jam-alerts. */
+  public StreamConfig withOutput(OutputFormat out) {
+    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, kafka, ingest, out);
   }
 
   /**

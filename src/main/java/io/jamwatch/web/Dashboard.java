@@ -20,11 +20,19 @@ public final class Dashboard implements AutoCloseable {
   }
 
   public static Dashboard start(DashboardConfig config) throws IOException {
+    return start(config, null);
+  }
+
+  /**
+   * With the decoder of the events topic's format (a JSON mapping, a registry); null: jamwatch
+   * Avro, or JSON with jamwatch's own field names, told apart by the first byte.
+   */
+  public static Dashboard start(DashboardConfig config, io.jamwatch.ingest.EventDecoder events) throws IOException {
     DashboardView view = new DashboardView(config);
     DashboardServer server = DashboardServer.start(view, config.bind(), config.port(), config.maxStreamClients());
     DashboardFeed feed;
     try {
-      feed = DashboardFeed.start(config, view);
+      feed = DashboardFeed.start(config, view, events);
     } catch (RuntimeException e) {
       server.close();
       throw e;

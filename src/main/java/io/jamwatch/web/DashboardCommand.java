@@ -41,8 +41,18 @@ public final class DashboardCommand implements Callable<Integer> {
   @Option(names = "--history-minutes", defaultValue = "60", description = "History kept per device, minutes (default: ${DEFAULT-VALUE}).")
   int historyMinutes;
 
+  @Option(names = "--broker-wait", defaultValue = "60",
+      description = "Seconds to wait for a Kafka broker to answer before giving up with exit code 2; 0 = wait for ever (default: ${DEFAULT-VALUE}).")
+  long brokerWaitSeconds;
+
   @Override
   public Integer call() throws Exception {
+    java.util.Properties check = new java.util.Properties();
+    check.put("bootstrap.servers", bootstrap);
+    Integer unreachable = io.jamwatch.stream.BrokerCheck.gate("dashboard", check, brokerWaitSeconds);
+    if (unreachable != null) {
+      return unreachable;
+    }
     DashboardConfig config = D.withBootstrap(bootstrap)
         .withServer(bind, port)
         .withGroupId(group)

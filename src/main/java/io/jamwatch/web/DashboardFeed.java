@@ -5,6 +5,7 @@ import io.jamwatch.avro.JamRiskScore;
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.logs.TrustedAvroClasses;
 import io.jamwatch.stream.AvroSerde;
+import io.jamwatch.stream.JsonRecordSerde;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -53,17 +54,29 @@ public final class DashboardFeed implements AutoCloseable {
   private volatile boolean running = true;
   private volatile Throwable failure;
 
-  private DashboardFeed(DashboardConfig config, DashboardView view) {
+  private final io.jamwatch.ingest.EventDecoder eventDecoder;
+
+  private DashboardFeed(DashboardConfig config, DashboardView view, io.jamwatch.ingest.EventDecoder events) {
     this.config = config;
+    this.eventDecoder = events;
     this.view = view;
     this.consumer = new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::loop, "dashboard-feed");
     this.thread.setDaemon(true);
   }
 
+  private static boolean isJson(byte[] b) {
+    return b.length > 0 && b[0] == '{';
+  }
+
   /** Subscribes and starts the polling thread. */
   public static DashboardFeed start(DashboardConfig config, DashboardView view) {
-    DashboardFeed f = new DashboardFeed(config, view);
+    return start(config, view, null);
+  }
+
+  /** With the decoder of the events topic's input format (null: see {@link Dashboard#start}). */
+  public static DashboardFeed start(DashboardConfig config, DashboardView view, io.jamwatch.ingest.EventDecoder events) {
+    DashboardFeed f = new DashboardFeed(config, view, events);
     f.thread.start();
     return f;
   }
@@ -104,11 +117,20 @@ public final class DashboardFeed implements AutoCloseable {
   }
 
   private void loop() {
-    // The stream's own serde (Avro single-object encoding): one wire format, one decoder.
+    // The stream's own serdes: jam-risk and jam-alerts are Avro single-object encoding (first byte
+    // C3) or JSON (output.format=json, first byte '{'), whichever the stream writes; the events
+    // topic is read with the input format's decoder when one is given.
     TrustedAvroClasses.register();
-    AvroSerde<JamRiskScore> risk = new AvroSerde<>(JamRiskScore.getClassSchema());
-    AvroSerde<JamAlert> alerts = new AvroSerde<>(JamAlert.getClassSchema());
-    AvroSerde<ScannerEvent> events = new AvroSerde<>(ScannerEvent.getClassSchema());
+    AvroSerde<JamRiskScore> riskAvro = new AvroSerde<>(JamRiskScore.getClassSchema());
+    AvroSerde<JamAlert> alertsAvro = new AvroSerde<>(JamAlert.getClassSchema());
+    AvroSerde<ScannerEvent> eventsAvro = new AvroSerde<>(ScannerEvent.getClassSchema());
+    JsonRecordSerde<JamRiskScore> riskJson = new JsonRecordSerde<>(JamRiskScore.getClassSchema());
+    JsonRecordSerde<JamAlert> alertsJson = new JsonRecordSerde<>(JamAlert.getClassSchema());
+    io.jamwatch.ingest.EventDecoder eventsJson = new io.jamwatch.ingest.JsonEventDecoder(io.jamwatch.ingest.EventMapping.defaults());
+    java.util.function.Function<byte[], JamRiskScore> risk = b -> isJson(b) ? riskJson.decode(b) : riskAvro.decode(b);
+    java.util.function.Function<byte[], JamAlert> alerts = b -> isJson(b) ? alertsJson.decode(b) : alertsAvro.decode(b);
+    io.jamwatch.ingest.EventDecoder events = eventDecoder != null ? eventDecoder
+        : b -> isJson(b) ? eventsJson.decode(b) : eventsAvro.decode(b);
     try {
       consumer.subscribe(topics(), new Rewind());
       while (running) {
@@ -116,8 +138,8 @@ public final class DashboardFeed implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : batch) {
           if (r.value() == null) continue; // tombstone: nothing to show
           try {
-            if (r.topic().equals(config.riskTopic())) view.onRisk(risk.decode(r.value()));
-            else if (r.topic().equals(config.alertsTopic())) view.onAlert(alerts.decode(r.value()));
+            if (r.topic().equals(config.riskTopic())) view.onRisk(risk.apply(r.value()));
+            else if (r.topic().equals(config.alertsTopic())) view.onAlert(alerts.apply(r.value()));
             else view.onEvent(events.decode(r.value()));
             consumed.incrementAndGet();
           } catch (RuntimeException e) {

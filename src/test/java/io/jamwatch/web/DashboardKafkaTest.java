@@ -92,6 +92,43 @@ class DashboardKafkaTest {
     }
   }
 
+  @Test
+  void readsJsonScoresAlertsAndMappedJsonEvents() throws Exception {
+    long now = System.currentTimeMillis();
+    io.jamwatch.ingest.EventMapping gateway = io.jamwatch.ingest.EventMapping.builder()
+        .deviceId("/scanner").lineId("/line").eventTime("/ts").type("/kind").typeValues("scan:PACKAGE_SCANNED")
+        .eventId(null).readings("*").build();
+    io.jamwatch.ingest.JsonEventEncoder events = new io.jamwatch.ingest.JsonEventEncoder(gateway);
+    io.jamwatch.stream.JsonRecordSerde<io.jamwatch.avro.JamRiskScore> risk =
+        new io.jamwatch.stream.JsonRecordSerde<>(io.jamwatch.avro.JamRiskScore.getClassSchema());
+    io.jamwatch.stream.JsonRecordSerde<io.jamwatch.avro.JamAlert> alerts =
+        new io.jamwatch.stream.JsonRecordSerde<>(io.jamwatch.avro.JamAlert.getClassSchema());
+    try (KafkaProducer<String, byte[]> p = broker.producer("dash-json-tx")) {
+      p.initTransactions();
+      p.beginTransaction();
+      for (int i = 0; i < 5; i++) {
+        long t = now - 5_000 + i * 1000L;
+        p.send(new ProducerRecord<>("json-risk", null, t, "L07-S01", risk.encode(risk("L07-S01", "L07", t, 0.1f * i, false))));
+        io.jamwatch.avro.ScannerEvent e = event("L07-S01", "L07", t, Map.of("gap_ms", 200f + i));
+        e.setEventId(null);
+        p.send(new ProducerRecord<>("json-events", null, t, "L07-S01", events.encode(e)));
+      }
+      p.send(new ProducerRecord<>("json-alerts", null, now - 1000, "L07-S01",
+          alerts.encode(raised("L07-S01", "L07", now - 1000, 0.4f, List.of(reason("gap_ms", 0.2f))))));
+      p.commitTransaction();
+    }
+    DashboardConfig config = DashboardConfig.defaults().withBootstrap(broker.bootstrap()).withServer("127.0.0.1", 0)
+        .withTopics("json-risk", "json-alerts", "json-events").withHistory(java.time.Duration.ofHours(1), 3600);
+    try (Dashboard dashboard = Dashboard.start(config, new io.jamwatch.ingest.JsonEventDecoder(gateway))) {
+      await(dashboard, "/api/alerts", n -> n.get("open").size() == 1);
+      JsonNode h = await(dashboard, "/api/devices/L07-S01/history",
+          n -> n.get("readings").has("gap_ms") && n.get("readings").get("gap_ms").get("v").size() == 5
+              && n.get("risk").get("v").size() == 5);
+      assertEquals(204.0, h.get("readings").get("gap_ms").get("v").get(4).asDouble(), 1e-6);
+      assertEquals(0, dashboard.feed().undecodable());
+    }
+  }
+
   private JsonNode await(Dashboard d, String path, Predicate<JsonNode> ready) throws Exception {
     long deadline = System.nanoTime() + 60_000_000_000L;
     JsonNode last = null;
