@@ -96,7 +96,7 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--long-window", defaultValue = "0", description = "Forecast models: 0 = surprise judged against its training-row distribution; N > 0 = against an adaptive long window of N events (default: ${DEFAULT-VALUE}).")
     int longWindow;
 
-    @Option(names = "--terms", defaultValue = "forecast,persistence,novelty,level", split = ",", description = "Detector terms that are on (forecast, persistence, novelty, level). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--terms", defaultValue = "forecast", split = ",", description = "Detector terms that are on (forecast, persistence, novelty, level). Default: ${DEFAULT-VALUE}.")
     List<String> terms;
 
     @Option(names = "--min-events", defaultValue = "" + SkabBench.MIN_EVENTS, description = "Alert policy: rows above the threshold before an alert is raised (default: ${DEFAULT-VALUE}).")

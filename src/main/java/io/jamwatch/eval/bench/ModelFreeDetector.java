@@ -19,6 +19,7 @@ public final class ModelFreeDetector implements SeriesDetector {
   public ModelFreeDetector(DetectorConfig detector, int warmupEvents) {
     this.detector = detector.toBuilder().forecastTerm(false)
         .persistenceTerm(detector.persistenceTerm() || !(detector.noveltyTerm() || detector.levelTerm())).build();
+    // (with only the forecast term asked for, the model-free detector runs persistence instead)
     this.warmupEvents = warmupEvents;
   }
 
