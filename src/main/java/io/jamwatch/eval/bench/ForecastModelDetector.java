@@ -29,12 +29,11 @@ public final class ForecastModelDetector implements PretrainableDetector {
   private final TrainConfig config;
   private final int warmupEvents;
   private final int longWindow;
-  private DetectorConfig detector; // null: the model file's default
+  private final DetectorConfig detector; // null: the model file's default
 
   /** The same detector with this post-step detector configuration written into its model. */
   public ForecastModelDetector withDetector(DetectorConfig d) {
-    this.detector = d;
-    return this;
+    return new ForecastModelDetector(config, warmupEvents, longWindow, d);
   }
 
   /**
@@ -44,6 +43,11 @@ public final class ForecastModelDetector implements PretrainableDetector {
    *     2017 adapts online (ForecastSurprise.Stats.longWindow)
    */
   public ForecastModelDetector(TrainConfig config, int warmupEvents, int longWindow) {
+    this(config, warmupEvents, longWindow, null);
+  }
+
+  private ForecastModelDetector(TrainConfig config, int warmupEvents, int longWindow, DetectorConfig detector) {
+    this.detector = detector;
     if (longWindow < 0) {
       throw new IllegalArgumentException("long window must be >= 0, got " + longWindow);
     }
