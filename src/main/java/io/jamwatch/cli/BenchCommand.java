@@ -75,6 +75,8 @@ public final class BenchCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "SKAB: per-file fit on the first 400 rows, one alarm per test row; F1/FAR/MAR and changepoint scores.")
   static final class Skab implements Callable<Integer> {
+    @picocli.CommandLine.Mixin DetectorOptions detectorOptions = new DetectorOptions();
+
     @Option(names = "--data", defaultValue = "../shared/eval/skab", description = "SKAB corpus folder (default: ${DEFAULT-VALUE}).")
     Path data;
 
@@ -93,11 +95,7 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--hold", defaultValue = "0", description = "Alarm hold in rows (0 = none, the primary setting; 30 is reported too).")
     int hold;
 
-    @Option(names = "--long-window", defaultValue = "0", description = "Forecast models: 0 = surprise judged against its training-row distribution; N > 0 = against an adaptive long window of N events (default: ${DEFAULT-VALUE}).")
-    int longWindow;
 
-    @Option(names = "--terms", defaultValue = "forecast", split = ",", description = "Detector terms that are on (forecast, persistence, novelty, level). Default: ${DEFAULT-VALUE}.")
-    List<String> terms;
 
     @Option(names = "--min-events", defaultValue = "" + SkabBench.MIN_EVENTS, description = "Alert policy: rows above the threshold before an alert is raised (default: ${DEFAULT-VALUE}).")
     int minEvents;
@@ -105,23 +103,11 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--clear-fraction", defaultValue = "" + SkabBench.CLEAR_FRACTION, description = "Alert policy: clear below this fraction of the raise threshold (default: ${DEFAULT-VALUE}).")
     float clearFraction;
 
-    @Option(names = "--long-window-rows", defaultValue = "" + SkabBench.LONG_WINDOW, description = "Likelihood: effective length (rows) of the re-estimated Gaussian (default: ${DEFAULT-VALUE}).")
-    int likelihoodWindow;
 
-    @Option(names = "--reference-rows", defaultValue = "" + SkabBench.REFERENCE_ROWS, description = "Detector statistics fitted on a file's first N rows, then frozen; 0 = adapt for ever (default: ${DEFAULT-VALUE}).")
-    int referenceRows;
 
-    @Option(names = "--error-scale", description = "Normalised error at which the raw score is 0.5 (default: the corpus configuration's).")
-    Double errorScale;
 
-    @Option(names = "--error-window", description = "Running error RMS and level window, rows (default: the corpus configuration's).")
-    Integer errorWindow;
 
-    @Option(names = "--short-window", description = "Likelihood: raw scores averaged (default: the corpus configuration's).")
-    Integer shortWindow;
 
-    @Option(names = "--first-of-run", description = "Likelihood: only the first of a run of very unlikely rows is very unlikely (off for SKAB by default).")
-    boolean firstOfRun;
 
     @Option(names = "--pretrain-anomaly-free", description = "Second, non-leaderboard setting: also fit on anomaly-free.csv.")
     boolean pretrain;
@@ -142,14 +128,8 @@ public final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       long start = System.nanoTime();
       SkabCorpus corpus = SkabCorpus.read(data);
-      DetectorConfig dc = SkabBench.detector().toBuilder()
-          .forecastTerm(terms.contains("forecast")).persistenceTerm(terms.contains("persistence"))
-          .noveltyTerm(terms.contains("novelty")).levelTerm(terms.contains("level"))
-          .longWindow(likelihoodWindow).firstOfRun(firstOfRun).referenceEvents(referenceRows).build();
-      if (errorScale != null) dc = dc.toBuilder().errorScale(errorScale).build();
-      if (shortWindow != null) dc = dc.toBuilder().shortWindow(shortWindow).build();
-      if (errorWindow != null) dc = dc.toBuilder().errorWindow(errorWindow).build();
-      SeriesDetector det = BenchDetectors.create(detector, seed, longWindow, dc);
+      DetectorConfig dc = detectorOptions.apply(SkabBench.detector());
+      SeriesDetector det = BenchDetectors.create(detector, seed, dc);
       SkabBench.Settings s = new SkabBench.Settings(400, calibrationRows, quantile, hold, SkabScorer.WINDOW_MILLIS);
       if (forecastError) {
         List<io.jamwatch.eval.bench.ForecastError.FileError> errs = new ArrayList<>();
@@ -259,6 +239,8 @@ public final class BenchCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "NAB: causal score per row, fit on probationary rows, NAB's sweep, scoring and normalisation.")
   static final class Nab implements Callable<Integer> {
+    @picocli.CommandLine.Mixin DetectorOptions detectorOptions = new DetectorOptions();
+
     @Option(names = "--data", defaultValue = "../shared/eval/nab", description = "NAB corpus folder (default: ${DEFAULT-VALUE}).")
     Path data;
 
@@ -268,41 +250,23 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--detector", defaultValue = "gru", description = "gru | lstm | rnn (forecast-head model) | free (model-free detector) | ewma (baseline). Default: ${DEFAULT-VALUE}.")
     String detector;
 
-    @Option(names = "--terms", defaultValue = "forecast,persistence,novelty,level", split = ",", description = "Detector terms that are on (forecast, persistence, novelty, level). Default: ${DEFAULT-VALUE}.")
-    List<String> terms;
 
     @Option(names = "--suppress", defaultValue = "" + NabBench.SUPPRESS_EVENTS, description = "Alert policy: no new alert within this many rows of the last (default: ${DEFAULT-VALUE}).")
     int suppress;
 
-    @Option(names = "--short-window", description = "Likelihood: raw scores averaged (default: the corpus configuration's).")
-    Integer shortWindow;
 
-    @Option(names = "--error-window", description = "Running error RMS window, rows (default: the corpus configuration's).")
-    Integer errorWindow;
 
-    @Option(names = "--error-scale", description = "Normalised error at which the raw score is 0.5 (default: the corpus configuration's).")
-    Double errorScale;
 
-    @Option(names = "--novelty-margin", description = "Novelty margin, fraction of the range (default: the corpus configuration's).")
-    Double noveltyMargin;
 
-    @Option(names = "--novelty-weight", description = "Novelty strength at the margin (default: the corpus configuration's).")
-    Double noveltyWeight;
 
-    @Option(names = "--impulse", description = "Likelihood: also judge single raw scores (off in the NAB configuration: see BENCHMARKS.md).")
-    boolean impulse;
 
     @Option(names = "--raw-scores", description = "Ablation: NAB's row-wise sweep over the raw scores, no alert policy in the loop.")
     boolean rawScores;
 
-    @Option(names = "--first-of-run", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Likelihood: only the first of a run of very unlikely rows is very unlikely (default: ${DEFAULT-VALUE}).")
-    boolean firstOfRun;
 
     @Option(names = "--seed", defaultValue = "7", description = "Training seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--long-window", defaultValue = "" + NabBench.LONG_WINDOW, description = "Likelihood: effective length (rows) of the re-estimated Gaussian (default: ${DEFAULT-VALUE}).")
-    int longWindow;
 
     @Option(names = "--forecast-error", description = "Instead of the benchmark: the forecast head's one-step MSE after probation against persistence, per file.")
     boolean forecastError;
@@ -317,19 +281,8 @@ public final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       long start = System.nanoTime();
       NabCorpus corpus = NabCorpus.read(data);
-      DetectorConfig dc = NabBench.detector().toBuilder()
-          .forecastTerm(terms.contains("forecast")).persistenceTerm(terms.contains("persistence"))
-          .noveltyTerm(terms.contains("novelty")).levelTerm(terms.contains("level")).longWindow(longWindow)
-          .firstOfRun(firstOfRun).build();
-      DetectorConfig.Builder db = dc.toBuilder();
-      if (shortWindow != null) db.shortWindow(shortWindow);
-      if (errorWindow != null) db.errorWindow(errorWindow);
-      if (errorScale != null) db.errorScale(errorScale);
-      if (noveltyMargin != null) db.noveltyMargin(noveltyMargin);
-      if (noveltyWeight != null) db.noveltyWeight(noveltyWeight);
-      db.impulse(impulse);
-      dc = db.build();
-      SeriesDetector det = BenchDetectors.create(detector, seed, longWindow, dc);
+      DetectorConfig dc = detectorOptions.apply(NabBench.detector());
+      SeriesDetector det = BenchDetectors.create(detector, seed, dc);
       AlertPolicy alertBase = NabBench.alertPolicy().withSuppressEvents(suppress);
       int n = limit > 0 ? Math.min(limit, corpus.series().size()) : corpus.series().size();
       if (forecastError) {

@@ -12,19 +12,19 @@ public final class BenchDetectors {
    * @param detector the post-step detector configuration of the corpus (forecast models and the
    *     model-free detector; the EWMA baseline has none)
    */
-  public static SeriesDetector create(String name, long seed, int longWindow, DetectorConfig detector) {
+  public static SeriesDetector create(String name, long seed, DetectorConfig detector) {
     return switch (name) {
       case "ewma" -> new EwmaSeriesDetector(0.05, 30);
       case "free" -> new ModelFreeDetector(detector, 10);
-      case "gru" -> ForecastModelDetector.small(CellType.GRU, seed, longWindow).withDetector(detector);
-      case "lstm" -> ForecastModelDetector.small(CellType.LSTM, seed, longWindow).withDetector(detector);
-      case "rnn" -> ForecastModelDetector.small(CellType.RNN, seed, longWindow).withDetector(detector);
+      case "gru" -> ForecastModelDetector.small(CellType.GRU, seed, 0).withDetector(detector);
+      case "lstm" -> ForecastModelDetector.small(CellType.LSTM, seed, 0).withDetector(detector);
+      case "rnn" -> ForecastModelDetector.small(CellType.RNN, seed, 0).withDetector(detector);
       default -> throw new IllegalArgumentException("unknown detector '" + name + "' (known: gru, lstm, rnn, free, ewma)");
     };
   }
 
   /** With the product's default detector configuration. */
-  public static SeriesDetector create(String name, long seed, int longWindow) {
-    return create(name, seed, longWindow, DetectorConfig.defaults());
+  public static SeriesDetector create(String name, long seed) {
+    return create(name, seed, DetectorConfig.defaults());
   }
 }
