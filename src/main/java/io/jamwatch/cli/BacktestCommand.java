@@ -40,8 +40,12 @@ public final class BacktestCommand implements Callable<Integer> {
   @Option(names = "--horizon-seconds", defaultValue = "0", description = "Jam horizon; 0 = the model's own (120 s if it has none). Default: ${DEFAULT-VALUE}.")
   long horizonSeconds;
 
-  @Option(names = "--merge-gap-seconds", defaultValue = "30", description = "A re-raise within this many seconds of a clear continues the alert. Default: ${DEFAULT-VALUE}.")
-  long mergeGapSeconds;
+  @picocli.CommandLine.Mixin
+  AlertPolicyOptions alertPolicy = new AlertPolicyOptions();
+
+  @Option(names = "--validation-of", description = "A model card (.card.json): measure only that training run's validation part of --logs"
+      + " (its held-out devices, the others after its time cut), as the trainer chose the thresholds on.")
+  Path validationOf;
 
   @Option(names = "--fa-budget", defaultValue = "0.5", description = "False alarms per device-hour of each detector's operating point. Default: ${DEFAULT-VALUE}.")
   double faBudget;
@@ -55,9 +59,19 @@ public final class BacktestCommand implements Callable<Integer> {
     ScoringModel main = ScoringModel.load(model);
     long horizon = horizonSeconds > 0 ? horizonSeconds * 1000
         : main.metadata().horizonSeconds() > 0 ? main.metadata().horizonSeconds() * 1000 : 120_000L;
-    Backtest.Settings s = Backtest.Settings.defaults().withHorizon(horizon).withMergeGap(mergeGapSeconds * 1000)
-        .withOperatingBudget(faBudget);
+    Backtest.Settings s = Backtest.Settings.defaults().withHorizon(horizon)
+        .withPolicy(alertPolicy.policy(), alertPolicy.clearFraction).withOperatingBudget(faBudget);
 
+    if (validationOf != null) {
+      com.fasterxml.jackson.databind.JsonNode d = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(validationOf.toFile()).path("data");
+      if (!d.has("validation_cut_millis")) {
+        throw new IllegalArgumentException(validationOf + " is not a model card with a validation split");
+      }
+      java.util.Set<String> held = new java.util.HashSet<>();
+      d.path("validation_devices").forEach(x -> held.add(x.asText()));
+      s = s.withScope(io.jamwatch.eval.PolicyThresholds.validationScope(d.get("validation_cut_millis").asLong(), held));
+    }
     Path choose = trainLogs != null ? trainLogs : logs;
     System.err.println("choosing the single-reading baseline on " + choose + " ...");
     String[] best;
