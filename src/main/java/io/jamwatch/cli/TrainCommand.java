@@ -191,15 +191,15 @@ public final class TrainCommand implements Callable<Integer> {
     TrainResult any = results.values().iterator().next();
     boolean risk = any.config().head() == Head.RISK;
     StringBuilder s = new StringBuilder();
-    s.append(risk ? "| cell | PR-AUC | ROC-AUC | parameters | best epoch | epochs run | train s | jams caught | false alarms/device-h | alert share |\n|---|---|---|---|---|---|---|---|---|---|\n"
+    s.append(risk ? "| cell | PR-AUC | ROC-AUC | parameters | best epoch | epochs run | train s | jams caught | false alarms/device-h | median lead s |\n|---|---|---|---|---|---|---|---|---|---|\n"
         : "| cell | forecast MSE | surprise PR-AUC | parameters | best epoch | epochs run | train s |\n|---|---|---|---|---|---|---|\n");
     for (Map.Entry<String, TrainResult> e : results.entrySet()) {
       TrainResult r = e.getValue();
       Map<String, Double> m = r.metrics();
       if (risk)
-        s.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %d | %d | %d | %.1f | %d/%d | %.3f | %.3f |%n", e.getKey(), m.get("pr_auc"), m.get("roc_auc"),
+        s.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %d | %d | %d | %.1f | %d/%d | %.3f | %.1f |%n", e.getKey(), m.get("pr_auc"), m.get("roc_auc"),
             r.weights().parameterCount(), r.bestEpoch(), r.curve().size(), r.trainSeconds(), r.thresholds().jamsCaught(), r.thresholds().jams(),
-            r.thresholds().falseAlarmsPerDeviceHour(), r.thresholds().alertShare()));
+            r.thresholds().falseAlarmsPerDeviceHour(), r.thresholds().medianLeadSeconds()));
       else
         s.append(String.format(Locale.ROOT, "| %s | %.5f | %.4f | %d | %d | %d | %.1f |%n", e.getKey(), m.get("mse"), m.getOrDefault("surprise_pr_auc", Double.NaN),
             r.weights().parameterCount(), r.bestEpoch(), r.curve().size(), r.trainSeconds()));
