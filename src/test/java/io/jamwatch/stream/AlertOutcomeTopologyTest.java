@@ -45,7 +45,9 @@ class AlertOutcomeTopologyTest {
     for (Iterator<ScannerEvent> it = sim.events(); it.hasNext(); ) {
       log.add(it.next());
     }
-    List<JamTruth> truth = sim.truth();
+    // The ground truth as the simulate command writes it: jams.csv beside the log.
+    JamTruth.write(dir, sim.truth());
+    List<JamTruth> truth = JamTruth.read(dir);
     assertTrue(truth.size() >= 3, "the log holds jams: " + truth.size());
     // A sensitive policy, so the log gives alerts both followed by jams and not.
     StreamConfig cfg = StreamConfig.defaults().withModelPath(Path.of("models/default.onnx"))
