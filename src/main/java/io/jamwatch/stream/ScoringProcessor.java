@@ -266,8 +266,11 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
             s.getLastScore(), s.getAlertPeak(), s.getLastEventTime().toEpochMilli() - s.getAlertRaisedAt(),
             List.of());
       }
-      if (!s.getPendingOutcomes().isEmpty() && outcomes != null) {
+      if (!s.getPendingOutcomes().isEmpty()) {
         // The device leaves with alerts still waiting: nothing followed that this task will see.
+        if (outcomes == null) {
+          outcomes = AlertOutcomes.forHorizonSeconds(models.current().metadata().horizonSeconds());
+        }
         AlertState left = new AlertState();
         mapper.toAlert(s, left);
         outcomeDevice = kv.key;
