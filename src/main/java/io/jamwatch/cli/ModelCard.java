@@ -58,7 +58,10 @@ public final class ModelCard {
     th.put("validation_jams", r.thresholds().jams());
     th.put("validation_jams_caught", r.thresholds().jamsCaught());
     th.put("median_lead_seconds", r.thresholds().medianLeadSeconds());
-    th.put("validation_alert_share", r.thresholds().alertShare());
+    if (!Double.isNaN(r.thresholds().alertShare())) {
+      // NaN once the train command has chosen the thresholds with the alert policy (no such figure).
+      th.put("validation_alert_share", r.thresholds().alertShare());
+    }
     m.put("thresholds", th);
     m.put("validation_metrics", r.metrics());
     if (r.surpriseStats() != null) m.put("surprise_stats", r.surpriseStats());
