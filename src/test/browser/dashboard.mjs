@@ -80,6 +80,20 @@ try {
   const warming = await page.$$eval('.tile.warming', (ts) => ts.map((t) => t.dataset.device));
   const cleared = await page.$$eval('#cleared-alerts tbody tr[data-device]', (rs) => rs.length);
   step(`stale ${JSON.stringify(stale)}, warming ${JSON.stringify(warming)}, ${cleared} recently cleared`);
+  // Every cleared alert says what followed it (a jam, none, or still waiting for its horizon).
+  const outcomes = await page.$$eval('#cleared-alerts tbody tr[data-device]',
+    (rs) => rs.map((r) => { const td = r.querySelector('td.outcome'); return td ? td.textContent : null; }));
+  if (outcomes.some((o) => o === null || !/^(jam followed after .+|no jam|waiting)$/.test(o))) {
+    throw new Error(`cleared alerts' outcomes read ${JSON.stringify(outcomes)}`);
+  }
+  if (device !== 'any') {
+    // The feeder's cleared alert has an outcome: a jam followed 70 s after the raise.
+    await page.waitForFunction(() => [...document.querySelectorAll('#cleared-alerts td.outcome')]
+      .some((td) => td.textContent === 'jam followed after 1m 10s'), null, { timeout: 20_000, polling: 200 });
+    const tally = await page.textContent('#outcome-tally');
+    if (!tally.includes('L02 1 true / 0 false')) throw new Error(`outcome tally reads "${tally}"`);
+    step(`cleared alert marked "jam followed after 1m 10s"; ${tally}`);
+  }
 
   await page.click(tileSel);
   await page.waitForSelector('#detail:not([hidden])', { timeout: 10_000 });

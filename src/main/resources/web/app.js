@@ -134,23 +134,44 @@ function renderAlerts(alerts, lines) {
     tr.querySelector('.since').textContent = `${fmtTime(a.raisedAt)} (${fmtDuration(now - a.raisedAt)})`;
     tr.querySelector('.now').textContent = d && d.score !== null ? d.score.toFixed(3) : '—';
   });
-  const ck = JSON.stringify(alerts.cleared.map((a) => [a.deviceId, a.raisedAt, a.clearedAt]));
+  renderTally(alerts.outcomes || []);
+  const ck = JSON.stringify(alerts.cleared.map((a) => [a.deviceId, a.raisedAt, a.clearedAt, a.outcome]));
   if (ck === clearedKey) return;
   clearedKey = ck;
   const clearedBody = document.querySelector('#cleared-alerts tbody');
   clearedBody.replaceChildren();
   if (!alerts.cleared.length) {
-    const tr = el('tr'); const td = el('td', 'empty', 'None yet.'); td.colSpan = 7; tr.append(td); clearedBody.append(tr);
+    const tr = el('tr'); const td = el('td', 'empty', 'None yet.'); td.colSpan = 8; tr.append(td); clearedBody.append(tr);
   }
   for (const a of alerts.cleared) {
     const tr = el('tr', 'clickable');
     tr.dataset.device = a.deviceId;
     tr.append(el('td', null, a.deviceId), el('td', null, a.lineId), el('td', null, fmtTime(a.raisedAt)),
         el('td', null, fmtTime(a.clearedAt)), el('td', null, fmtDuration(a.durationMillis)),
-        el('td', 'num', a.peak.toFixed(3)), reasonsCell(a.reasons));
+        el('td', 'num', a.peak.toFixed(3)), outcomeCell(a.outcome), reasonsCell(a.reasons));
     tr.addEventListener('click', () => select(a.deviceId));
     clearedBody.append(tr);
   }
+}
+
+// What followed the alert: "jam followed after 1m 10s", "no jam" (within the model's horizon), or
+// still waiting for the horizon to pass.
+function outcomeText(o) {
+  if (!o) return 'waiting';
+  return o.jamFollowed ? `jam followed after ${fmtDuration(o.leadMillis)}` : 'no jam';
+}
+
+function outcomeCell(o) {
+  return el('td', 'outcome ' + (!o ? 'pending' : o.jamFollowed ? 'true-alert' : 'false-alert'), outcomeText(o));
+}
+
+// Today's true / false alerts per line (a jam followed within the horizon, or none).
+function renderTally(tally) {
+  const p = document.getElementById('outcome-tally');
+  if (!p) return;
+  const text = tally.length === 0 ? 'No alert outcomes yet today.'
+    : 'Today: ' + tally.map((t) => `${t.lineId} ${t.jamFollowed} true / ${t.noJam} false`).join(' · ');
+  if (p.textContent !== text) p.textContent = text;
 }
 
 function select(deviceId) {

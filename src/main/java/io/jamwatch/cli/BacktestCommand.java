@@ -3,6 +3,7 @@ package io.jamwatch.cli;
 import io.jamwatch.eval.Backtest;
 import io.jamwatch.eval.BacktestReport;
 import io.jamwatch.eval.EventDetector;
+import io.jamwatch.eval.WindowBaseline;
 import io.jamwatch.scoring.ScoringModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,8 +41,16 @@ public final class BacktestCommand implements Callable<Integer> {
   @Option(names = "--horizon-seconds", defaultValue = "0", description = "Jam horizon; 0 = the model's own (120 s if it has none). Default: ${DEFAULT-VALUE}.")
   long horizonSeconds;
 
-  @Option(names = "--merge-gap-seconds", defaultValue = "30", description = "A re-raise within this many seconds of a clear continues the alert. Default: ${DEFAULT-VALUE}.")
-  long mergeGapSeconds;
+  @picocli.CommandLine.Mixin
+  AlertPolicyOptions alertPolicy = new AlertPolicyOptions();
+
+  @Option(names = "--validation-of", description = "A model card (.card.json): measure only that training run's validation part of --logs"
+      + " (its held-out devices, the others after its time cut), as the trainer chose the thresholds on.")
+  Path validationOf;
+
+  @Option(names = "--window-baseline", defaultValue = "true", arity = "1",
+      description = "Also score the 60-s window baseline (logistic regression, trained on --train-logs). Default: ${DEFAULT-VALUE}.")
+  boolean windowBaseline;
 
   @Option(names = "--fa-budget", defaultValue = "0.5", description = "False alarms per device-hour of each detector's operating point. Default: ${DEFAULT-VALUE}.")
   double faBudget;
@@ -55,9 +64,19 @@ public final class BacktestCommand implements Callable<Integer> {
     ScoringModel main = ScoringModel.load(model);
     long horizon = horizonSeconds > 0 ? horizonSeconds * 1000
         : main.metadata().horizonSeconds() > 0 ? main.metadata().horizonSeconds() * 1000 : 120_000L;
-    Backtest.Settings s = Backtest.Settings.defaults().withHorizon(horizon).withMergeGap(mergeGapSeconds * 1000)
-        .withOperatingBudget(faBudget);
+    Backtest.Settings s = Backtest.Settings.defaults().withHorizon(horizon)
+        .withPolicy(alertPolicy.policy(), alertPolicy.clearFraction).withOperatingBudget(faBudget);
 
+    if (validationOf != null) {
+      com.fasterxml.jackson.databind.JsonNode d = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(validationOf.toFile()).path("data");
+      if (!d.has("validation_cut_millis")) {
+        throw new IllegalArgumentException(validationOf + " is not a model card with a validation split");
+      }
+      java.util.Set<String> held = new java.util.HashSet<>();
+      d.path("validation_devices").forEach(x -> held.add(x.asText()));
+      s = s.withScope(io.jamwatch.eval.PolicyThresholds.validationScope(d.get("validation_cut_millis").asLong(), held));
+    }
     Path choose = trainLogs != null ? trainLogs : logs;
     System.err.println("choosing the single-reading baseline on " + choose + " ...");
     String[] best;
@@ -71,6 +90,11 @@ public final class BacktestCommand implements Callable<Integer> {
     dets.add(EventDetector.model(name(model), main));
     for (Path p : baselineModels) {
       dets.add(EventDetector.model(name(p), ScoringModel.load(p)));
+    }
+    if (windowBaseline) {
+      System.err.println("training the 60-s window baseline on " + choose + " ...");
+      WindowBaseline wb = WindowBaseline.train(choose, horizon);
+      dets.add(trainLogs == null ? inSample(wb.detector()) : wb.detector());
     }
     dets.add(EventDetector.ewma(ewmaAlpha, 30));
     dets.add(EventDetector.reading(best[0], Integer.parseInt(best[1]), why));
@@ -101,8 +125,39 @@ public final class BacktestCommand implements Callable<Integer> {
           o == null ? "-" : String.format(Locale.ROOT, "%.1f", o.medianLeadSeconds()),
           o == null ? "" : o.missedByMechanism());
     }
+    System.out.printf(Locale.ROOT, "%nrecall (all / preventable) and median lead s at the operators' budgets:%n%-22s", "detector");
+    for (io.jamwatch.eval.AlertMetrics.OperatingPoint p : io.jamwatch.eval.AlertMetrics.OperatingPoint.values()) {
+      System.out.printf(Locale.ROOT, " %-26s", p.label);
+    }
+    System.out.println();
+    for (Backtest.DetectorResult d : r.detectors()) {
+      System.out.printf(Locale.ROOT, "%-22s", d.name());
+      d.operatingPoints().forEach((p, o) -> System.out.printf(Locale.ROOT, " %-26s", o == null ? "-"
+          : String.format(Locale.ROOT, "%.2f / %.2f, %.0f s", o.recall(), o.preventableRecall(), o.medianLeadSeconds())));
+      System.out.println();
+    }
     System.out.println("report: " + report.resolve("report.html") + ", " + report.resolve("summary.json"));
     return 0;
+  }
+
+  /** The same detector, its description flagged as trained on the test log itself. */
+  private static EventDetector inSample(EventDetector d) {
+    return new EventDetector() {
+      @Override
+      public String name() {
+        return d.name();
+      }
+
+      @Override
+      public String describe() {
+        return d.describe() + " (IN-SAMPLE: no --train-logs given)";
+      }
+
+      @Override
+      public float score(io.jamwatch.avro.ScannerEvent e) {
+        return d.score(e);
+      }
+    };
   }
 
   private static String name(Path p) {

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.jamwatch.eval.AlertMetrics;
+import io.jamwatch.eval.PolicyThresholds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +58,10 @@ public final class ModelCard {
     th.put("validation_jams", r.thresholds().jams());
     th.put("validation_jams_caught", r.thresholds().jamsCaught());
     th.put("median_lead_seconds", r.thresholds().medianLeadSeconds());
-    th.put("validation_alert_share", r.thresholds().alertShare());
+    if (!Double.isNaN(r.thresholds().alertShare())) {
+      // NaN once the train command has chosen the thresholds with the alert policy (no such figure).
+      th.put("validation_alert_share", r.thresholds().alertShare());
+    }
     m.put("thresholds", th);
     m.put("validation_metrics", r.metrics());
     if (r.surpriseStats() != null) m.put("surprise_stats", r.surpriseStats());
@@ -90,6 +95,54 @@ public final class ModelCard {
     return m;
   }
 
+  /**
+   * Adds the alert policy the thresholds were chosen with and its validation figures (the same
+   * numbers {@code backtest} reports on the validation part with the same settings), at the chosen
+   * thresholds and at the operators' budgets, with recall and median lead per mechanism.
+   */
+  public static void addAlertPolicy(Map<String, Object> card, PolicyThresholds.Choice choice, double clearFraction) {
+    var p = choice.policy();
+    Map<String, Object> pol = new LinkedHashMap<>();
+    pol.put("raise", p.raiseThreshold());
+    pol.put("clear", p.clearThreshold());
+    pol.put("clear_fraction", clearFraction);
+    pol.put("min_events_above", p.minEventsAbove());
+    pol.put("min_millis_above", p.minMillisAbove());
+    pol.put("cooldown_millis", p.cooldownMillis());
+    pol.put("suppress_events", p.suppressEvents());
+    pol.put("target_met", choice.targetMet());
+    pol.put("validation", outcome(choice.outcome()));
+    card.put("alert_policy", pol);
+    Map<String, Object> ops = new LinkedHashMap<>();
+    choice.operatingPoints().forEach((k, v) -> ops.put(k.key(), v == null ? null : outcome(v)));
+    card.put("operating_points", ops);
+  }
+
+  /** One alert outcome for the card (the same fields as backtest's summary.json). */
+  static Map<String, Object> outcome(AlertMetrics.Outcome o) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("threshold", o.threshold());
+    m.put("alerts", o.alerts());
+    m.put("false_alarms", o.falseAlarms());
+    m.put("false_alarms_per_device_hour", o.falseAlarmsPerDeviceHour());
+    m.put("device_hours", o.deviceHours());
+    m.put("jams", o.jams());
+    m.put("caught", o.caught().size());
+    m.put("recall", o.recall());
+    m.put("preventable_recall", o.preventableRecall());
+    m.put("median_lead_seconds", o.medianLeadSeconds());
+    Map<String, Object> bm = new LinkedHashMap<>();
+    for (String mech : o.jamsByMechanism().keySet()) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("jams", o.jamsByMechanism().get(mech));
+      x.put("recall", o.recall(mech::equals));
+      x.put("median_lead_seconds", o.medianLeadSeconds(mech));
+      bm.put(mech, x);
+    }
+    m.put("by_mechanism", bm);
+    return m;
+  }
+
   public static void writeJson(Map<String, Object> card, Path json) {
     try {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), card);
@@ -106,8 +159,24 @@ public final class ModelCard {
     for (String k : List.of("model_id", "cell", "layers", "hidden", "input_size", "linear_before_reset", "head", "horizon_seconds", "parameters", "best_epoch", "stopped_early"))
       s.append("| ").append(k).append(" | ").append(card.get(k)).append(" |\n");
     s.append(String.format("| train_seconds | %.1f |%n", r.trainSeconds()));
-    s.append("\n## Alert thresholds (chosen on validation)\n\n| | |\n|---|---|\n");
+    s.append("\n## Alert thresholds (chosen on validation by replaying the stream's alert policy)\n\n| | |\n|---|---|\n");
     ((Map<String, Object>) card.get("thresholds")).forEach((k, v) -> s.append("| ").append(k).append(" | ").append(fmt(v)).append(" |\n"));
+    if (card.get("operating_points") instanceof Map<?, ?> ops) {
+      s.append("\n## Operating points (validation, the stream's alert policy replayed)\n\n"
+          + "| budget | threshold | false alarms | recall | preventable recall | median lead s | per mechanism: recall / lead s |\n|---|---|---|---|---|---|---|\n");
+      ops.forEach((k, v) -> {
+        if (!(v instanceof Map<?, ?> o)) {
+          s.append("| ").append(k).append(" | no threshold within the budget | | | | | |\n");
+          return;
+        }
+        StringBuilder pm = new StringBuilder();
+        ((Map<String, Map<String, Object>>) o.get("by_mechanism")).forEach((mech, x) ->
+            pm.append(mech).append(" ").append(fmt(x.get("recall"))).append(" / ").append(fmt(x.get("median_lead_seconds"))).append("; "));
+        s.append("| ").append(k).append(" | ").append(fmt(o.get("threshold"))).append(" | ").append(o.get("false_alarms"))
+            .append(" | ").append(fmt(o.get("recall"))).append(" | ").append(fmt(o.get("preventable_recall")))
+            .append(" | ").append(fmt(o.get("median_lead_seconds"))).append(" | ").append(pm).append(" |\n");
+      });
+    }
     s.append("\n## Validation metrics\n\nSplit by device and time: training saw only the training devices before the cut;"
         + " validation scores the held-out devices and every device after the cut.\n\n| metric | value |\n|---|---|\n");
     r.metrics().forEach((k, v) -> s.append("| ").append(k).append(" | ").append(fmt(v)).append(" |\n"));

@@ -1,6 +1,11 @@
 package io.jamwatch.cli;
 
+import io.jamwatch.eval.AlertMetrics;
+import io.jamwatch.eval.Backtest;
+import io.jamwatch.eval.PolicyThresholds;
+import io.jamwatch.nn.AlertThresholds;
 import io.jamwatch.nn.CellType;
+import io.jamwatch.scoring.ScoringModel;
 import io.jamwatch.nn.GateProbe;
 import io.jamwatch.nn.Head;
 import io.jamwatch.nn.ProgressListener;
@@ -96,8 +101,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--false-alarms-per-hour", defaultValue = "0.5", description = "False alarms per device-hour the raise threshold is chosen for. Default: ${DEFAULT-VALUE}.")
   double falseAlarms;
 
-  @Option(names = "--clear-fraction", defaultValue = "0.5", description = "Clear threshold = raise x this (hysteresis). Default: ${DEFAULT-VALUE}.")
-  double clearFraction;
+  @picocli.CommandLine.Mixin
+  AlertPolicyOptions alertPolicy = new AlertPolicyOptions();
 
   @Option(names = "--lbr", defaultValue = "true", arity = "1", description = "GRU linear_before_reset (ONNX attribute). Default: ${DEFAULT-VALUE}.")
   boolean lbr;
@@ -133,7 +138,7 @@ public final class TrainCommand implements Callable<Integer> {
         .cell(c).hidden(hidden).layers(layers).linearBeforeReset(lbr).head(head).horizonMillis(horizonMillis)
         .epochs(epochs).batchSize(batch).window(window).chunkWindows(chunkWindows).learningRate(lr).clipNorm(clip)
         .dropout(dropout).patience(patience).validationFraction(validation).positiveWeight(posWeight)
-        .falseAlarmsPerDeviceHour(falseAlarms).clearFraction(clearFraction).maxSeconds(maxSeconds).seed(seed)
+        .falseAlarmsPerDeviceHour(falseAlarms).clearFraction(alertPolicy.clearFraction).maxSeconds(maxSeconds).seed(seed)
         .threads(threads).minStepsPerEpoch(minStepsPerEpoch).warmStart(warmStart).build();
   }
 
@@ -158,8 +163,8 @@ public final class TrainCommand implements Callable<Integer> {
     BarListener bar = new BarListener(cell.name().toLowerCase(Locale.ROOT));
     TrainResult r = Trainer.train(cfg, data.data(), bar);
     bar.finish(r);
-    String id = export(r, data, out);
-    printSummary(System.out, r, id, out);
+    Exported x = export(r, data, out);
+    printSummary(System.out, x.result(), x.id(), out);
     return 0;
   }
 
@@ -174,8 +179,7 @@ public final class TrainCommand implements Callable<Integer> {
       TrainResult r = Trainer.train(cfg, data.data(), bar);
       bar.finish(r);
       Path model = out.resolve(name + ".onnx");
-      export(r, data, model);
-      results.put(name, r);
+      results.put(name, export(r, data, model).result());
     }
     Path curves = out.resolve("compare-curves.png");
     TrainingCharts.compareCurves(results, curves);
@@ -196,15 +200,15 @@ public final class TrainCommand implements Callable<Integer> {
     TrainResult any = results.values().iterator().next();
     boolean risk = any.config().head() == Head.RISK;
     StringBuilder s = new StringBuilder();
-    s.append(risk ? "| cell | PR-AUC | ROC-AUC | parameters | best epoch | epochs run | train s | jams caught | false alarms/device-h | alert share |\n|---|---|---|---|---|---|---|---|---|---|\n"
+    s.append(risk ? "| cell | PR-AUC | ROC-AUC | parameters | best epoch | epochs run | train s | jams caught | false alarms/device-h | median lead s |\n|---|---|---|---|---|---|---|---|---|---|\n"
         : "| cell | forecast MSE | surprise PR-AUC | parameters | best epoch | epochs run | train s |\n|---|---|---|---|---|---|---|\n");
     for (Map.Entry<String, TrainResult> e : results.entrySet()) {
       TrainResult r = e.getValue();
       Map<String, Double> m = r.metrics();
       if (risk)
-        s.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %d | %d | %d | %.1f | %d/%d | %.3f | %.3f |%n", e.getKey(), m.get("pr_auc"), m.get("roc_auc"),
+        s.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %d | %d | %d | %.1f | %d/%d | %.3f | %.1f |%n", e.getKey(), m.get("pr_auc"), m.get("roc_auc"),
             r.weights().parameterCount(), r.bestEpoch(), r.curve().size(), r.trainSeconds(), r.thresholds().jamsCaught(), r.thresholds().jams(),
-            r.thresholds().falseAlarmsPerDeviceHour(), r.thresholds().alertShare()));
+            r.thresholds().falseAlarmsPerDeviceHour(), r.thresholds().medianLeadSeconds()));
       else
         s.append(String.format(Locale.ROOT, "| %s | %.5f | %.4f | %d | %d | %d | %.1f |%n", e.getKey(), m.get("mse"), m.getOrDefault("surprise_pr_auc", Double.NaN),
             r.weights().parameterCount(), r.bestEpoch(), r.curve().size(), r.trainSeconds()));
@@ -247,7 +251,52 @@ public final class TrainCommand implements Callable<Integer> {
     return jams;
   }
 
-  private String export(TrainResult r, RecordedTrainingData.Loaded data, Path model) throws IOException {
+  /** The written model's id and the training result with the thresholds the alert policy chose. */
+  record Exported(String id, TrainResult result, PolicyThresholds.Choice choice) {}
+
+  /**
+   * Exports the model, then chooses its alert thresholds by replaying the one alert policy over the
+   * validation part through the exported model ({@link PolicyThresholds}; nn/ may not import the
+   * serving packages), and exports it again with them, with the card saying what that policy does.
+   */
+  private Exported export(TrainResult trained, RecordedTrainingData.Loaded data, Path model) throws IOException {
+    write(trained, data, model, null);
+    TrainConfig c = trained.config();
+    Backtest.Settings s = Backtest.Settings.defaults().withHorizon(c.horizonMillis())
+        .withPolicy(alertPolicy.policy(), alertPolicy.clearFraction)
+        .withScope(PolicyThresholds.validationScope(data.plan().cutMillis(), data.plan().heldOut()));
+    ProgressBar bar = new ProgressBar("thresholds");
+    long total = data.data().events();
+    PolicyThresholds.Choice choice = PolicyThresholds.choose(ScoringModel.load(model), logs, s,
+        c.falseAlarmsPerDeviceHour(), n -> bar.update((double) n / total, n + " events through the alert policy"));
+    AlertMetrics.Outcome o = choice.outcome();
+    bar.finish(String.format(Locale.ROOT, "raise %.4f clear %.4f: %d/%d jams caught, %.3f false alarms per device-hour",
+        choice.policy().raiseThreshold(), choice.policy().clearThreshold(), o.caught().size(), o.jams(),
+        o.falseAlarmsPerDeviceHour()));
+    TrainResult r = withPolicyThresholds(trained, choice);
+    String id = write(r, data, model, choice);
+    return new Exported(id, r, choice);
+  }
+
+  /** The result with the policy's thresholds and validation alert figures in place of the trainer's provisional ones. */
+  static TrainResult withPolicyThresholds(TrainResult r, PolicyThresholds.Choice choice) {
+    AlertMetrics.Outcome o = choice.outcome();
+    AlertThresholds.Choice th = new AlertThresholds.Choice(choice.policy().raiseThreshold(),
+        choice.policy().clearThreshold(), o.falseAlarmsPerDeviceHour(), o.jams(), o.caught().size(),
+        o.medianLeadSeconds(), o.deviceHours(), Double.NaN, choice.targetMet());
+    Map<String, Double> m = new LinkedHashMap<>(r.metrics());
+    m.remove("alert_share"); // measured under the trainer's plain hysteresis, not the policy
+    m.put("false_alarms_per_device_hour", o.falseAlarmsPerDeviceHour());
+    m.put("validation_device_hours", o.deviceHours());
+    m.put("jams", (double) o.jams());
+    m.put("jams_caught", (double) o.caught().size());
+    m.put("median_lead_seconds", o.medianLeadSeconds());
+    return new TrainResult(r.config(), r.weights(), r.spec(), m, th, r.surpriseStats(), r.curve(), r.bestEpoch(),
+        r.stoppedEarly(), r.trainSeconds());
+  }
+
+  private String write(TrainResult r, RecordedTrainingData.Loaded data, Path model, PolicyThresholds.Choice choice)
+      throws IOException {
     Path parent = model.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     TrainConfig c = r.config();
@@ -269,6 +318,9 @@ public final class TrainCommand implements Callable<Integer> {
     String id = OnnxExporter.export(r.weights(), meta, model);
     ModelCard.Files3 f = ModelCard.Files3.beside(model);
     Map<String, Object> card = ModelCard.content(id, model, r, data, commandLine(c, model));
+    if (choice != null) {
+      ModelCard.addAlertPolicy(card, choice, alertPolicy.clearFraction);
+    }
     ModelCard.writeJson(card, f.json());
     TrainingCharts.learningCurve(r, model.getFileName().toString(), f.png());
     ModelCard.writeMarkdown(card, r, f.md(), f.png());

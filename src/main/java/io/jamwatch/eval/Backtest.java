@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongConsumer;
+import java.util.function.ToLongFunction;
+import io.jamwatch.scoring.AlertPolicy;
 
 /**
  * Scores every detector on the same events of a recorded log and measures them the same way.
@@ -24,38 +26,64 @@ import java.util.function.LongConsumer;
  *       no detector.
  *   <li>Per-event labels from {@link Labeller} with the horizon: PR-AUC (average precision) and
  *       ROC-AUC over the POSITIVE and NEGATIVE events (IN_JAM and CENSORED left out).
- *   <li>Alerts ({@link AlertMetrics}): threshold sweep per detector; recall of jams at fixed
- *       false-alarm budgets per device-hour; the operating point (best recall within the operating
- *       budget) gives lead times, false alarms per device-hour and missed jams by mechanism (ground
- *       truth from jams.csv; without it, from JAM events, mechanism "unlabelled").
+ *   <li>Alerts ({@link AlertMetrics}): the one {@link AlertPolicy} replayed per device, its raise
+ *       threshold swept per detector (a detector scoring outside [0, 1] is rank-scaled first);
+ *       recall of jams at fixed false-alarm budgets per device-hour and at the operators' operating
+ *       points (1 per device-day, per line-shift, per device-hour) with recall and lead per
+ *       mechanism; a model is also measured at its own thresholds (what the stream would raise).
+ *       Ground truth from jams.csv; without it, from JAM events, mechanism "unlabelled".
  * </ul>
  */
 public final class Backtest {
 
-  /** Settings; {@link #defaults()}. */
+  /**
+   * Settings; {@link #defaults()}.
+   *
+   * @param policy the one alert policy (its thresholds are swept: raise t, clear t * clearFraction)
+   * @param scope per device, the event time from which events are measured (earlier ones are
+   *     replayed, not measured): {@link #ALL}, or the validation part of a training log
+   */
   public record Settings(
-      long horizonMillis, long mergeGapMillis, double operatingBudget, double[] budgets, int thresholds) {
+      long horizonMillis, AlertPolicy policy, double clearFraction, double operatingBudget, double[] budgets,
+      int thresholds, ToLongFunction<String> scope) {
+    /** Every event of every device is measured. */
+    public static final ToLongFunction<String> ALL = d -> Long.MIN_VALUE;
+
     public Settings {
-      if (horizonMillis <= 0 || mergeGapMillis < 0 || !(operatingBudget > 0) || thresholds < 2) {
+      if (horizonMillis <= 0 || !(clearFraction > 0 && clearFraction <= 1) || !(operatingBudget > 0)
+          || thresholds < 2) {
         throw new IllegalArgumentException("bad backtest settings");
       }
+      java.util.Objects.requireNonNull(policy, "policy");
+      java.util.Objects.requireNonNull(scope, "scope");
       budgets = budgets.clone();
     }
 
+    /** The stream's default alert policy with the trainer's default clear fraction (0.5). */
     public static Settings defaults() {
-      return new Settings(Labeller.DEFAULT_HORIZON_MILLIS, 30_000L, 0.5, new double[] {1.0 / 24, 0.125, 0.5, 1.0}, 300);
+      return new Settings(Labeller.DEFAULT_HORIZON_MILLIS, AlertPolicy.defaults(), 0.5, 0.5,
+          new double[] {1.0 / 24, 0.125, 0.5, 1.0}, 300, ALL);
     }
 
     public Settings withHorizon(long h) {
-      return new Settings(h, mergeGapMillis, operatingBudget, budgets, thresholds);
+      return new Settings(h, policy, clearFraction, operatingBudget, budgets, thresholds, scope);
     }
 
-    public Settings withMergeGap(long g) {
-      return new Settings(horizonMillis, g, operatingBudget, budgets, thresholds);
+    public Settings withPolicy(AlertPolicy p, double fraction) {
+      return new Settings(horizonMillis, p, fraction, operatingBudget, budgets, thresholds, scope);
     }
 
     public Settings withOperatingBudget(double b) {
-      return new Settings(horizonMillis, mergeGapMillis, b, budgets, thresholds);
+      return new Settings(horizonMillis, policy, clearFraction, b, budgets, thresholds, scope);
+    }
+
+    public Settings withScope(ToLongFunction<String> s) {
+      return new Settings(horizonMillis, policy, clearFraction, operatingBudget, budgets, thresholds, s);
+    }
+
+    /** The rule every detector's alerts are measured with. */
+    public AlertMetrics.AlertRule rule() {
+      return new AlertMetrics.AlertRule(horizonMillis, policy, clearFraction);
     }
   }
 
@@ -68,7 +96,10 @@ public final class Backtest {
       List<RankingMetrics.Point> prCurve,
       Map<Double, AlertMetrics.Outcome> atBudget,
       AlertMetrics.Outcome operating,
-      List<DeviceTrace> traces) {}
+      List<DeviceTrace> traces,
+      Map<AlertMetrics.OperatingPoint, AlertMetrics.Outcome> operatingPoints,
+      AlertMetrics.Outcome atOwnThresholds,
+      boolean rankScaled) {}
 
   /** The whole backtest. */
   public record Result(
@@ -85,6 +116,8 @@ public final class Backtest {
   /** Per-device columns collected in one pass. */
   static final class DeviceColumns {
     final String id;
+    String line = "";
+    boolean[] warming = new boolean[256];
     long[] times = new long[256];
     byte[] types = new byte[256];
     float[][] scores;
@@ -95,15 +128,17 @@ public final class Backtest {
       scores = new float[detectors][256];
     }
 
-    void add(long t, EventType type, float[] s) {
+    void add(long t, EventType type, float[] s, boolean warm) {
       if (n == times.length) {
         times = Arrays.copyOf(times, n * 2);
+        warming = Arrays.copyOf(warming, n * 2);
         types = Arrays.copyOf(types, n * 2);
         for (int k = 0; k < scores.length; k++) {
           scores[k] = Arrays.copyOf(scores[k], n * 2);
         }
       }
       times[n] = t;
+      warming[n] = warm;
       types[n] = (byte) type.ordinal();
       for (int k = 0; k < s.length; k++) {
         scores[k][n] = s[k];
@@ -149,8 +184,10 @@ public final class Backtest {
                 + e.getDeviceId() + " at " + e.getEventTime());
           }
         }
-        devices.computeIfAbsent(e.getDeviceId(), d -> new DeviceColumns(d, s.length))
-            .add(e.getEventTime().toEpochMilli(), e.getType(), s);
+        boolean warm = detectors.get(0).warming();
+        DeviceColumns dc = devices.computeIfAbsent(e.getDeviceId(), d -> new DeviceColumns(d, s.length));
+        dc.line = e.getLineId();
+        dc.add(e.getEventTime().toEpochMilli(), e.getType(), s, warm);
       }
     } catch (Exception ex) {
       if (ex instanceof RuntimeException r) {
@@ -179,40 +216,56 @@ public final class Backtest {
     long neg = 0;
     double hours = 0;
     Map<String, Integer> byMech = new TreeMap<>();
+    Map<String, Long> from = new LinkedHashMap<>();
     for (DeviceColumns d : devices.values()) {
+      long f = s.scope().applyAsLong(d.id);
+      from.put(d.id, f);
       byte[] l = Labeller.label(d.lightEvents(), s.horizonMillis(), logEnd);
       labels.put(d.id, l);
-      for (byte b : l) {
-        if (b == Labeller.POSITIVE) {
+      int first = d.n;
+      for (int i = 0; i < d.n; i++) {
+        if (d.times[i] < f) {
+          continue;
+        }
+        first = Math.min(first, i);
+        if (l[i] == Labeller.POSITIVE) {
           pos++;
-        } else if (b == Labeller.NEGATIVE) {
+        } else if (l[i] == Labeller.NEGATIVE) {
           neg++;
         }
       }
-      hours += d.n < 2 ? 0 : (d.times[d.n - 1] - d.times[0]) / 3_600_000.0;
+      hours += d.n - first < 2 ? 0 : (d.times[d.n - 1] - d.times[first]) / 3_600_000.0;
       for (DeviceTrace.Jam j : jams.getOrDefault(d.id, List.of())) {
-        byMech.merge(j.mechanism(), 1, Integer::sum);
+        if (j.jamTime() >= f) {
+          byMech.merge(j.mechanism(), 1, Integer::sum);
+        }
       }
     }
     List<DetectorResult> out = new ArrayList<>();
-    AlertMetrics.AlertRule rule = new AlertMetrics.AlertRule(s.horizonMillis(), s.mergeGapMillis());
+    AlertMetrics.AlertRule rule = s.rule();
     for (int k = 0; k < detectors.size(); k++) {
       float[] sc = new float[(int) (pos + neg)];
       boolean[] y = new boolean[sc.length];
       int m = 0;
+      boolean scaled = outsidePolicyRange(devices.values(), k);
+      float[][] ranked = scaled ? rankScaled(devices.values(), k) : null;
       List<DeviceTrace> traces = new ArrayList<>();
+      int di = 0;
       for (DeviceColumns d : devices.values()) {
         byte[] l = labels.get(d.id);
+        long f = from.get(d.id);
+        float[] ds = scaled ? ranked[di] : Arrays.copyOf(d.scores[k], d.n);
+        di++;
         boolean[] inJam = new boolean[d.n];
         for (int i = 0; i < d.n; i++) {
           inJam[i] = l[i] == Labeller.IN_JAM;
-          if (l[i] == Labeller.POSITIVE || l[i] == Labeller.NEGATIVE) {
-            sc[m] = d.scores[k][i];
+          if (d.times[i] >= f && (l[i] == Labeller.POSITIVE || l[i] == Labeller.NEGATIVE)) {
+            sc[m] = ds[i];
             y[m++] = l[i] == Labeller.POSITIVE;
           }
         }
-        traces.add(new DeviceTrace(d.id, Arrays.copyOf(d.times, d.n), Arrays.copyOf(d.scores[k], d.n), inJam,
-            jams.getOrDefault(d.id, List.of())));
+        traces.add(new DeviceTrace(d.id, d.line, Arrays.copyOf(d.times, d.n), ds, Arrays.copyOf(d.warming, d.n), inJam,
+            f, jams.getOrDefault(d.id, List.of())));
       }
       List<RankingMetrics.Point> curve = RankingMetrics.curve(sc, y);
       double[] th = AlertMetrics.candidateThresholds(traces, s.thresholds());
@@ -222,10 +275,72 @@ public final class Backtest {
         at.put(b, AlertMetrics.bestWithin(sweep, b));
       }
       AlertMetrics.Outcome op = AlertMetrics.bestWithin(sweep, s.operatingBudget());
+      float[] own = detectors.get(k).ownThresholds();
+      AlertMetrics.Outcome atOwn = own == null || scaled ? null
+          : AlertMetrics.evaluate(traces, s.policy().withThresholds(own[0], own[1]), s.horizonMillis());
       out.add(new DetectorResult(detectors.get(k).name(), detectors.get(k).describe(),
-          RankingMetrics.averagePrecision(sc, y), RankingMetrics.rocAuc(sc, y), thin(curve, 400), at, op, traces));
+          RankingMetrics.averagePrecision(sc, y), RankingMetrics.rocAuc(sc, y), thin(curve, 400), at, op, traces,
+          AlertMetrics.operatingPoints(sweep), atOwn, scaled));
     }
     return new Result(s, devices.size(), counts[0], counts[1], pos, neg, hours, byMech, out);
+  }
+
+  /** Whether detector {@code k} scored outside [0, 1], the range the alert policy's thresholds live in. */
+  static boolean outsidePolicyRange(java.util.Collection<DeviceColumns> devices, int k) {
+    for (DeviceColumns d : devices) {
+      for (int i = 0; i < d.n; i++) {
+        float v = d.scores[k][i];
+        if (!(v >= 0f && v <= 1f)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Detector {@code k}'s scores replaced by their rank in (0, 1] over the whole log (the share of
+   * scores at or below; ties share a rank), so a baseline of any scale (a reading, a z-score) goes
+   * through the same alert policy: order-preserving, so its sweep and ranking metrics are unchanged.
+   */
+  static float[][] rankScaled(java.util.Collection<DeviceColumns> devices, int k) {
+    int n = 0;
+    for (DeviceColumns d : devices) {
+      n += d.n;
+    }
+    float[] all = new float[n];
+    int p = 0;
+    for (DeviceColumns d : devices) {
+      System.arraycopy(d.scores[k], 0, all, p, d.n);
+      p += d.n;
+    }
+    Arrays.sort(all);
+    float[][] out = new float[devices.size()][];
+    int di = 0;
+    for (DeviceColumns d : devices) {
+      float[] r = new float[d.n];
+      for (int i = 0; i < d.n; i++) {
+        int hi = upperBound(all, d.scores[k][i]);
+        r[i] = (float) ((double) hi / n);
+      }
+      out[di++] = r;
+    }
+    return out;
+  }
+
+  /** Number of elements of sorted {@code a} that are <= v. */
+  private static int upperBound(float[] a, float v) {
+    int lo = 0;
+    int hi = a.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (Float.compare(a[mid], v) <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /** At most {@code max} points of a curve, always keeping the first and last. */
@@ -274,7 +389,10 @@ public final class Backtest {
       dets.add(EventDetector.reading(r, 1, ""));
       dets.add(EventDetector.reading(r, -1, ""));
     }
-    Result res = run(trainLogs, dets, Settings.defaults().withHorizon(horizonMillis), null);
+    // Only the ranking matters here: two thresholds keep the alert sweep cheap.
+    Settings s = Settings.defaults().withHorizon(horizonMillis);
+    s = new Settings(s.horizonMillis(), s.policy(), s.clearFraction(), s.operatingBudget(), s.budgets(), 2, s.scope());
+    Result res = run(trainLogs, dets, s, null);
     String best = null;
     int sign = 1;
     double bestAp = -1;

@@ -52,11 +52,12 @@ public final class BacktestReport {
     Backtest.Settings s = r.settings();
     h.append(String.format(Locale.ROOT,
         "%d devices, %d events (%d rejected as the stream would), %.1f device-hours; %d positive and %d negative "
-            + "labelled events (horizon %d s); jams by mechanism: %s.<br>Alert episodes: score &ge; threshold, "
-            + "re-raise within %d s merged; a jam is caught by an alert raised within the horizon before it. "
-            + "Operating point per detector: best recall at &le; %.3g false alarms per device-hour.</p>",
+            + "labelled events (horizon %d s); jams by mechanism: %s.<br>Alerts: the stream's alert policy replayed "
+            + "per device (%s; raise threshold swept, clear = raise &times; %.3g); a jam is caught by an alert raised "
+            + "within the horizon before it. Operating point per detector: best recall at &le; %.3g false alarms "
+            + "per device-hour.</p>",
         r.devices(), r.events(), r.rejected(), r.deviceHours(), r.positives(), r.negatives(),
-        s.horizonMillis() / 1000, r.jamsByMechanism(), s.mergeGapMillis() / 1000, s.operatingBudget()));
+        s.horizonMillis() / 1000, r.jamsByMechanism(), policyText(s), s.clearFraction(), s.operatingBudget()));
     h.append("<h2>Detectors</h2><table><tr><th>detector</th><th>PR-AUC</th><th>ROC-AUC</th>");
     for (double b : s.budgets()) {
       h.append("<th>recall @ ").append(budget(b)).append("</th>");
@@ -78,7 +79,9 @@ public final class BacktestReport {
       }
       h.append("</tr>");
     }
-    h.append("</table><ul>");
+    h.append("</table>");
+    h.append(operatingPointsTable(r));
+    h.append("<ul>");
     for (Backtest.DetectorResult d : r.detectors()) {
       h.append("<li><b>").append(esc(d.name())).append("</b>: ").append(esc(d.description())).append("</li>");
     }
@@ -104,13 +107,83 @@ public final class BacktestReport {
     Files.writeString(dir.resolve("report.html"), h.toString(), StandardCharsets.UTF_8);
   }
 
+  static String policyText(Backtest.Settings s) {
+    var p = s.policy();
+    return String.format(Locale.ROOT, "min %d events and %d s above, cooldown %d s, suppress %d events",
+        p.minEventsAbove(), p.minMillisAbove() / 1000, p.cooldownMillis() / 1000, p.suppressEvents());
+  }
+
+  /** Recall (all, preventable, per mechanism) and median lead per mechanism at the operators' budgets. */
+  static String operatingPointsTable(Backtest.Result r) {
+    StringBuilder h = new StringBuilder("<h2>Operating points</h2><p>Best recall within each false-alarm budget "
+        + "(preventable = every mechanism but sudden); per mechanism: recall / median lead in seconds.</p><table><tr>"
+        + "<th>detector</th><th>budget</th><th>threshold</th><th>false alarms</th><th>recall</th><th>preventable</th>"
+        + "<th>median lead s</th>");
+    for (String m : r.jamsByMechanism().keySet()) {
+      h.append("<th>").append(esc(m)).append("</th>");
+    }
+    h.append("</tr>");
+    for (Backtest.DetectorResult d : r.detectors()) {
+      for (Map.Entry<AlertMetrics.OperatingPoint, AlertMetrics.Outcome> e : d.operatingPoints().entrySet()) {
+        AlertMetrics.Outcome o = e.getValue();
+        h.append("<tr><td>").append(esc(d.name())).append("</td><td>").append(esc(e.getKey().label)).append("</td>");
+        if (o == null) {
+          h.append("<td colspan=").append(5 + r.jamsByMechanism().size()).append(">no threshold within the budget</td></tr>");
+          continue;
+        }
+        h.append(td(o.threshold())).append("<td>").append(o.falseAlarms()).append("</td>").append(td(o.recall()))
+            .append(td(o.preventableRecall())).append(td(o.medianLeadSeconds()));
+        for (String m : r.jamsByMechanism().keySet()) {
+          h.append(String.format(Locale.ROOT, "<td>%s / %s</td>", f3(o.recall(m::equals)), f1(o.medianLeadSeconds(m))));
+        }
+        h.append("</tr>");
+      }
+      if (d.atOwnThresholds() != null) {
+        AlertMetrics.Outcome o = d.atOwnThresholds();
+        h.append("<tr><td>").append(esc(d.name())).append("</td><td>own thresholds (as the stream)</td>")
+            .append(td(o.threshold())).append("<td>").append(o.falseAlarms()).append("</td>").append(td(o.recall()))
+            .append(td(o.preventableRecall())).append(td(o.medianLeadSeconds()));
+        for (String m : r.jamsByMechanism().keySet()) {
+          h.append(String.format(Locale.ROOT, "<td>%s / %s</td>", f3(o.recall(m::equals)), f1(o.medianLeadSeconds(m))));
+        }
+        h.append("</tr>");
+      }
+    }
+    return h.append("</table>").toString();
+  }
+
+  private static String f3(double v) {
+    return Double.isNaN(v) ? "&ndash;" : String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private static String f1(double v) {
+    return Double.isNaN(v) ? "&ndash;" : String.format(Locale.ROOT, "%.0f", v);
+  }
+
+  /** One outcome as JSON: counts, recall (all, preventable), lead, and per mechanism. */
+  static void outcome(ObjectNode p, AlertMetrics.Outcome op) {
+    p.put("threshold", op.threshold()).put("alerts", op.alerts()).put("falseAlarms", op.falseAlarms())
+        .put("falseAlarmsPerDeviceHour", op.falseAlarmsPerDeviceHour()).put("deviceHours", op.deviceHours())
+        .put("lineHours", op.lineHours()).put("jams", op.jams()).put("caught", op.caught().size())
+        .put("recall", op.recall()).put("preventableRecall", op.preventableRecall())
+        .put("medianLeadSeconds", op.medianLeadSeconds());
+    ObjectNode pm = p.putObject("byMechanism");
+    for (String m : op.jamsByMechanism().keySet()) {
+      pm.putObject(m).put("jams", op.jamsByMechanism().get(m)).put("recall", op.recall(m::equals))
+          .put("medianLeadSeconds", op.medianLeadSeconds(m));
+    }
+  }
+
   static ObjectNode summary(Backtest.Result r, Map<String, String> context) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode c = root.putObject("context");
     context.forEach(c::put);
     Backtest.Settings s = r.settings();
-    root.put("horizonSeconds", s.horizonMillis() / 1000.0).put("mergeGapSeconds", s.mergeGapMillis() / 1000.0)
-        .put("operatingFalseAlarmsPerDeviceHour", s.operatingBudget());
+    root.put("horizonSeconds", s.horizonMillis() / 1000.0).put("operatingFalseAlarmsPerDeviceHour", s.operatingBudget());
+    ObjectNode pol = root.putObject("alertPolicy");
+    pol.put("minEventsAbove", s.policy().minEventsAbove()).put("minMillisAbove", s.policy().minMillisAbove())
+        .put("cooldownMillis", s.policy().cooldownMillis()).put("suppressEvents", s.policy().suppressEvents())
+        .put("clearFraction", s.clearFraction());
     root.put("devices", r.devices()).put("events", r.events()).put("rejected", r.rejected())
         .put("positives", r.positives()).put("negatives", r.negatives()).put("deviceHours", r.deviceHours());
     ObjectNode jm = root.putObject("jamsByMechanism");
@@ -121,6 +194,18 @@ public final class BacktestReport {
       o.put("name", d.name()).put("description", d.description()).put("prAuc", d.prAuc()).put("rocAuc", d.rocAuc());
       ObjectNode rb = o.putObject("recallAtFalseAlarmsPerDeviceHour");
       d.atBudget().forEach((b, out) -> rb.put(Double.toString(b), out == null ? Double.NaN : out.recall()));
+      o.put("rankScaled", d.rankScaled());
+      ObjectNode ops = o.putObject("operatingPoints");
+      d.operatingPoints().forEach((k, v) -> {
+        if (v == null) {
+          ops.putNull(k.key());
+        } else {
+          outcome(ops.putObject(k.key()), v);
+        }
+      });
+      if (d.atOwnThresholds() != null) {
+        outcome(o.putObject("atOwnThresholds"), d.atOwnThresholds());
+      }
       AlertMetrics.Outcome op = d.operating();
       if (op != null) {
         ObjectNode p = o.putObject("operatingPoint");
@@ -236,7 +321,7 @@ public final class BacktestReport {
       ts.setLineColor(Color.GRAY);
       List<Double> ax = new ArrayList<>();
       List<Double> ay = new ArrayList<>();
-      for (long[] e : AlertMetrics.episodes(t, th, s.mergeGapMillis())) {
+      for (long[] e : AlertMetrics.episodes(t, s.rule().at(th))) {
         if (e[0] >= from && e[0] <= to) {
           ax.add((e[0] - j.jamTime()) / 1000.0);
           ay.add(th);

@@ -19,6 +19,16 @@ public interface EventDetector extends AutoCloseable {
 
   float score(ScannerEvent e);
 
+  /** Whether the last scored event's device was still warming up (no alert raised then). */
+  default boolean warming() {
+    return false;
+  }
+
+  /** The detector's own {raise, clear} thresholds (a model's metadata), or null. */
+  default float[] ownThresholds() {
+    return null;
+  }
+
   @Override
   default void close() {}
 
@@ -26,6 +36,18 @@ public interface EventDetector extends AutoCloseable {
   static EventDetector model(String name, ScoringModel model) {
     OfflineScorer s = new OfflineScorer(model);
     return new EventDetector() {
+      private boolean warm;
+
+      @Override
+      public boolean warming() {
+        return warm;
+      }
+
+      @Override
+      public float[] ownThresholds() {
+        return new float[] {model.metadata().raiseThreshold(), model.metadata().clearThreshold()};
+      }
+
       @Override
       public String name() {
         return name;
@@ -40,6 +62,7 @@ public interface EventDetector extends AutoCloseable {
       @Override
       public float score(ScannerEvent e) {
         OfflineScorer.Scored r = s.score(e);
+        warm = r.warming();
         return r.reject() == null ? r.score() : Float.NaN;
       }
 

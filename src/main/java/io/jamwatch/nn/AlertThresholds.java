@@ -11,6 +11,11 @@ import java.util.List;
  * within the horizon) is a false alarm; steps in a jam or censored are neither. The raise
  * threshold is the lowest candidate whose false alarms per device-hour stay within the target,
  * i.e. the most sensitive setting the operator's false-alarm budget allows.
+ *
+ * <p>Provisional: this is plain hysteresis, not the stream's alert policy (nn/ may not import
+ * scoring/). The {@code train} command replaces the choice with {@code eval/PolicyThresholds},
+ * which replays the one {@code scoring/AlertPolicy} over the validation part through the exported
+ * model, and writes that choice into the model file and card.
  */
 public final class AlertThresholds {
   // A false alarm is a raise at a negative step, and again for every further horizon an alert stays

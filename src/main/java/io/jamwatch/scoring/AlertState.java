@@ -18,6 +18,13 @@ public final class AlertState {
   /** Events applied since the last RAISED (saturating; {@code Integer.MAX_VALUE} = never raised). */
   public int eventsSinceRaise = Integer.MAX_VALUE;
 
+  /**
+   * Event times of RAISED alerts whose outcome is still open, oldest first, in {@code
+   * pending[0..pendingCount)} (see {@link AlertOutcomes}); grown on demand, reused otherwise.
+   */
+  public long[] pending = new long[4];
+  public int pendingCount;
+
   public boolean everCleared() {
     return lastClearedAt != NEVER;
   }
@@ -31,5 +38,6 @@ public final class AlertState {
     lastClearedAt = NEVER;
     staleAlerted = false;
     eventsSinceRaise = Integer.MAX_VALUE;
+    pendingCount = 0;
   }
 }

@@ -17,7 +17,8 @@ public final class DeviceStateMapper {
   /**
    * Version of the stored form this mapper reads and writes. 2: the post-step detector's state
    * ({@code detector}, float64) replaced the forecast-surprise ring, and the alert's suppression
-   * count was added. A version-1 state is not read: the device restarts fresh, counted as an
+   * count was added (and, later within version 2, the optional pending alert outcomes: a version-2
+   * state without them reads as none pending). A version-1 state is not read: the device restarts fresh, counted as an
    * unreadable state (its scores would have meant something else).
    */
   public static final int VERSION = 2;
@@ -50,6 +51,25 @@ public final class DeviceStateMapper {
     a.lastClearedAt = s.getLastClearedAt();
     a.staleAlerted = s.getStaleAlerted();
     a.eventsSinceRaise = s.getEventsSinceRaise();
+    List<Long> p = s.getPendingOutcomes();
+    if (a.pending.length < p.size()) {
+      a.pending = new long[Math.max(4, p.size())];
+    }
+    for (int i = 0; i < p.size(); i++) {
+      a.pending[i] = p.get(i);
+    }
+    a.pendingCount = p.size();
+  }
+
+  private static List<Long> pending(AlertState a) {
+    if (a.pendingCount == 0) {
+      return List.of();
+    }
+    List<Long> out = new java.util.ArrayList<>(a.pendingCount);
+    for (int i = 0; i < a.pendingCount; i++) {
+      out.add(a.pending[i]);
+    }
+    return out;
   }
 
   public DeviceState toState(
@@ -81,6 +101,7 @@ public final class DeviceStateMapper {
         .setLastClearedAt(a.lastClearedAt)
         .setStaleAlerted(a.staleAlerted)
         .setEventsSinceRaise(a.eventsSinceRaise)
+        .setPendingOutcomes(pending(a))
         .setRecentEventIds(recentEventIds)
         .build();
   }

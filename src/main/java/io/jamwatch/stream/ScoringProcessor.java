@@ -5,6 +5,9 @@ import io.jamwatch.scoring.AlertState;
 import io.jamwatch.scoring.AlertPolicy;
 import io.jamwatch.scoring.DeviceEventPolicy;
 import io.jamwatch.avro.AlertKind;
+import io.jamwatch.avro.AlertOutcome;
+import io.jamwatch.avro.EventType;
+import io.jamwatch.scoring.AlertOutcomes;
 import io.jamwatch.avro.AlertReason;
 import io.jamwatch.avro.DeviceState;
 import io.jamwatch.avro.JamAlert;
@@ -45,6 +48,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
   private final DeviceEventPolicy devicePolicy;
   private final EventChecks checks;
   private final AlertState alert = new AlertState();
+  private AlertOutcomes outcomes;
 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, DeviceState> store;
@@ -83,6 +87,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
     if (m != model) {
       model = m;
       memory = m.newMemory();
+      outcomes = AlertOutcomes.forHorizonSeconds(m.metadata().horizonSeconds());
       policy =
           config.alertThresholdsFromModel()
               ? config.alert().withThresholds(m.metadata().raiseThreshold(), m.metadata().clearThreshold())
@@ -127,6 +132,16 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
 
     alert.staleAlerted = false;
     AlertPolicy.Transition tr = policy.apply(alert, score, t, warming);
+    // Outcomes settled by this event (horizon passed, or this is the JAM), before its own RAISED.
+    outcomeDevice = device;
+    outcomeLine = e.getLineId();
+    outcomeModel = m.modelId();
+    outcomeTime = t;
+    outcomeScore = score;
+    outcomes.resolve(alert, t, e.getType() == EventType.JAM, outcomeSink);
+    if (tr == AlertPolicy.Transition.RAISED) {
+      outcomes.raised(alert, t);
+    }
     devicePolicy.remember(recent, e.getEventId());
     store.put(device, mapper.toState(m.modelId(), e.getLineId(), memory, alert, score, wallNow, recent));
 
@@ -149,6 +164,31 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
           m.modelId(), score, alert.peak, raised ? 0 : t - alert.raisedAt,
           raised ? explain(m, e, restored ? old : null, score) : List.of());
     }
+  }
+
+  // The event being processed, for the outcome sink (a field, not a capturing lambda per event).
+  private String outcomeDevice;
+  private String outcomeLine;
+  private String outcomeModel;
+  private long outcomeTime;
+  private float outcomeScore;
+  private final AlertOutcomes.Sink outcomeSink = this::emitOutcome;
+
+  private void emitOutcome(long raisedAt, boolean jamFollowed, long leadMillis) {
+    JamAlert a =
+        JamAlert.newBuilder()
+            .setDeviceId(outcomeDevice)
+            .setLineId(outcomeLine)
+            .setKind(AlertKind.OUTCOME)
+            .setTime(Instant.ofEpochMilli(outcomeTime))
+            .setRaisedAt(Instant.ofEpochMilli(raisedAt))
+            .setModelId(outcomeModel)
+            .setScore(outcomeScore)
+            .setPeakScore(outcomeScore)
+            .setOutcome(new AlertOutcome(jamFollowed, leadMillis, outcomes.horizonMillis()))
+            .build();
+    metrics.outcome(jamFollowed);
+    context.forward(new Record<>(outcomeDevice, a, outcomeTime), JamwatchTopology.ALERTS_SINK);
   }
 
   /**
@@ -225,6 +265,20 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
             kv.key, s.getLineId(), AlertKind.CLEARED, now, s.getAlertRaisedAt(), s.getModelId(),
             s.getLastScore(), s.getAlertPeak(), s.getLastEventTime().toEpochMilli() - s.getAlertRaisedAt(),
             List.of());
+      }
+      if (!s.getPendingOutcomes().isEmpty()) {
+        // The device leaves with alerts still waiting: nothing followed that this task will see.
+        if (outcomes == null) {
+          outcomes = AlertOutcomes.forHorizonSeconds(models.current().metadata().horizonSeconds());
+        }
+        AlertState left = new AlertState();
+        mapper.toAlert(s, left);
+        outcomeDevice = kv.key;
+        outcomeLine = s.getLineId();
+        outcomeModel = s.getModelId();
+        outcomeTime = now;
+        outcomeScore = s.getLastScore();
+        outcomes.resolveAll(left, outcomeSink);
       }
       store.delete(kv.key);
       metrics.evicted();

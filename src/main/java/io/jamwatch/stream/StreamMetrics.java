@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  * {@code jamwatch_events_total} (rate = events/s), {@code jamwatch_step_seconds} (histogram of one
  * ScoringModel step), {@code jamwatch_dead_letters_total{reason}}, {@code
  * jamwatch_state_resets_total{cause}}, {@code jamwatch_evictions_total}, {@code
- * jamwatch_alerts_total{kind}}, {@code jamwatch_score_percent} (histogram of published scores in
+ * jamwatch_alerts_total{kind}}, {@code jamwatch_alert_outcomes_total{outcome}} (jam_followed,
+ * no_jam: what followed each RAISED within the horizon) with the gauge {@code
+ * jamwatch_alert_precision} (share of jam_followed over the last 100 outcomes), {@code jamwatch_score_percent} (histogram of published scores in
  * percent, buckets 10 .. 100), {@code jamwatch_explain_seconds} (one alert explanation), and the gauges {@code jamwatch_devices_held} and {@code
  * jamwatch_open_alerts} (recounted from the store by each task's wall-clock sweep).
  */
@@ -45,6 +47,13 @@ public final class StreamMetrics {
   private final Map<RejectReason, Counter> deadLetters = new EnumMap<>(RejectReason.class);
   private final Map<ResetCause, Counter> resets = new EnumMap<>(ResetCause.class);
   private final Map<String, Counter> alerts = new ConcurrentHashMap<>();
+  private final Counter jamFollowed;
+  private final Counter noJam;
+  /** The last {@link #PRECISION_WINDOW} outcomes (true = jam followed), a ring. */
+  private final boolean[] recentOutcomes = new boolean[PRECISION_WINDOW];
+  private int outcomeCount;
+  /** Outcomes in the rolling precision gauge. */
+  public static final int PRECISION_WINDOW = 100;
   /** Per task: {devices held, open alerts}, written by the task's sweep. */
   private final Map<String, long[]> perTask = new ConcurrentHashMap<>();
 
@@ -88,6 +97,13 @@ public final class StreamMetrics {
     }
     Gauge.builder("jamwatch_devices_held", this, m -> m.devicesHeld()).register(registry);
     Gauge.builder("jamwatch_open_alerts", this, m -> m.openAlerts()).register(registry);
+    jamFollowed = Counter.builder("jamwatch_alert_outcomes").tag("outcome", "jam_followed")
+        .description("Outcomes of raised alerts: a jam followed within the horizon, or none").register(registry);
+    noJam = Counter.builder("jamwatch_alert_outcomes").tag("outcome", "no_jam")
+        .description("Outcomes of raised alerts: a jam followed within the horizon, or none").register(registry);
+    Gauge.builder("jamwatch_alert_precision", this, m -> m.rollingPrecision())
+        .description("Share of the last " + PRECISION_WINDOW + " alert outcomes where a jam followed (NaN before the first)")
+        .register(registry);
   }
 
   public MeterRegistry registry() {
@@ -127,6 +143,35 @@ public final class StreamMetrics {
 
   void evicted() {
     evictions.increment();
+  }
+
+  /** One resolved alert outcome. */
+  void outcome(boolean jam) {
+    (jam ? jamFollowed : noJam).increment();
+    synchronized (recentOutcomes) {
+      recentOutcomes[outcomeCount % PRECISION_WINDOW] = jam;
+      outcomeCount++;
+    }
+  }
+
+  /** Share of jam-followed among the last {@link #PRECISION_WINDOW} outcomes; NaN before the first. */
+  public double rollingPrecision() {
+    synchronized (recentOutcomes) {
+      int n = Math.min(outcomeCount, PRECISION_WINDOW);
+      if (n == 0) {
+        return Double.NaN;
+      }
+      int hits = 0;
+      for (int i = 0; i < n; i++) {
+        if (recentOutcomes[i]) hits++;
+      }
+      return (double) hits / n;
+    }
+  }
+
+  /** Outcomes counted so far of one kind. */
+  public double outcomesTotal(boolean jam) {
+    return (jam ? jamFollowed : noJam).count();
   }
 
   void alert(String kind) {

@@ -33,6 +33,11 @@ public final class DashboardView {
   private final Map<String, Device> devices = new HashMap<>();
   private final Map<String, AlertView> open = new HashMap<>();
   private final ArrayDeque<AlertView> cleared = new ArrayDeque<>();
+  /** Outcomes by "device@raisedAt", oldest first (bounded), so a CLEARED read after its OUTCOME shows it. */
+  private final java.util.LinkedHashMap<String, Outcome> outcomes = new java.util.LinkedHashMap<>();
+  /** Per line: {jam followed, no jam} of the outcomes on {@link #tallyDay} (UTC day of event time). */
+  private final java.util.TreeMap<String, long[]> tally = new java.util.TreeMap<>();
+  private long tallyDay = Long.MIN_VALUE;
   private long version;
   private boolean live;
   private long untrackedDevices;
@@ -100,15 +105,17 @@ public final class DashboardView {
     switch (a.getKind()) {
       case RAISED -> {
         AlertView v = new AlertView(a.getDeviceId(), a.getLineId(), a.getRaisedAt().toEpochMilli(), null,
-            finite(a.getScore()), finite(a.getPeakScore()), 0L, a.getModelId(), reasons);
+            finite(a.getScore()), finite(a.getPeakScore()), 0L, a.getModelId(), reasons, null);
         open.put(a.getDeviceId(), v);
         d.spans.add(new Span(a.getRaisedAt().toEpochMilli(), null, finite(a.getPeakScore())));
       }
       case CLEARED -> {
         AlertView was = open.remove(a.getDeviceId());
         List<Reason> why = was != null && reasons.isEmpty() ? was.reasons() : reasons;
-        AlertView v = new AlertView(a.getDeviceId(), a.getLineId(), a.getRaisedAt().toEpochMilli(), a.getTime().toEpochMilli(),
-            finite(a.getScore()), finite(a.getPeakScore()), a.getDurationMillis(), a.getModelId(), why);
+        long raisedAt = a.getRaisedAt().toEpochMilli();
+        AlertView v = new AlertView(a.getDeviceId(), a.getLineId(), raisedAt, a.getTime().toEpochMilli(),
+            finite(a.getScore()), finite(a.getPeakScore()), a.getDurationMillis(), a.getModelId(), why,
+            outcomes.get(a.getDeviceId() + "@" + raisedAt));
         cleared.addFirst(v);
         // Partitions are read interleaved, so clears arrive roughly, not strictly, in time order:
         // drop the one cleared longest ago.
@@ -123,12 +130,46 @@ public final class DashboardView {
         if (live) d.stale = true;
         else d.stalePending = true;
       }
+      case OUTCOME -> onOutcome(a);
       default -> {
         // UNKNOWN: a symbol from a newer schema; nothing to show for it.
       }
     }
     d.evict(windowMillis);
     changed();
+  }
+
+  /**
+   * An alert's outcome (a jam followed within the horizon, or none): attached to the alert it
+   * belongs to (device and raise time), whether it is still open, already cleared, or clears later
+   * (the jam usually comes while the alert is open), and counted in its line's tally of the day.
+   */
+  private void onOutcome(JamAlert a) {
+    if (a.getOutcome() == null) return;
+    long raisedAt = a.getRaisedAt().toEpochMilli();
+    Outcome o = new Outcome(a.getOutcome().getJamFollowed(),
+        a.getOutcome().getJamFollowed() ? a.getOutcome().getLeadMillis() : null, a.getOutcome().getHorizonMillis());
+    String key = a.getDeviceId() + "@" + raisedAt;
+    if (outcomes.put(key, o) != null) return; // a replayed record: counted once
+    while (outcomes.size() > 4 * config.maxClearedAlerts() + 64) {
+      outcomes.remove(outcomes.keySet().iterator().next());
+    }
+    AlertView was = open.get(a.getDeviceId());
+    if (was != null && was.raisedAt() == raisedAt) open.put(a.getDeviceId(), was.withOutcome(o));
+    List<AlertView> now = new ArrayList<>(cleared);
+    cleared.clear();
+    for (AlertView v : now) {
+      cleared.addLast(v.deviceId().equals(a.getDeviceId()) && v.raisedAt() == raisedAt ? v.withOutcome(o) : v);
+    }
+    long day = Math.floorDiv(a.getTime().toEpochMilli(), 86_400_000L);
+    if (day > tallyDay) {
+      tallyDay = day;
+      tally.clear();
+    }
+    if (day == tallyDay) {
+      long[] c = tally.computeIfAbsent(a.getLineId(), l -> new long[2]);
+      c[o.jamFollowed() ? 0 : 1]++;
+    }
   }
 
   /**
@@ -187,7 +228,9 @@ public final class DashboardView {
     o.sort(Comparator.comparingLong(AlertView::raisedAt).reversed().thenComparing(AlertView::deviceId));
     List<AlertView> c = new ArrayList<>(cleared);
     c.sort(Comparator.comparingLong(AlertView::clearedAt).reversed().thenComparing(AlertView::deviceId));
-    return new Alerts(o, List.copyOf(c));
+    List<LineTally> t = new ArrayList<>();
+    tally.forEach((line, n) -> t.add(new LineTally(line, tallyDay * 86_400_000L, n[0], n[1])));
+    return new Alerts(o, List.copyOf(c), t);
   }
 
   /** Counters for the status endpoint. */
@@ -323,14 +366,27 @@ public final class DashboardView {
 
   /** An alert as listed: {@code clearedAt} null while open. */
   public record AlertView(String deviceId, String lineId, long raisedAt, Long clearedAt, float score,
-      float peak, long durationMillis, String modelId, List<Reason> reasons) {
+      float peak, long durationMillis, String modelId, List<Reason> reasons, Outcome outcome) {
     AlertView withPeak(float p) {
-      return new AlertView(deviceId, lineId, raisedAt, clearedAt, score, p, durationMillis, modelId, reasons);
+      return new AlertView(deviceId, lineId, raisedAt, clearedAt, score, p, durationMillis, modelId, reasons, outcome);
+    }
+
+    AlertView withOutcome(Outcome o) {
+      return new AlertView(deviceId, lineId, raisedAt, clearedAt, score, peak, durationMillis, modelId, reasons, o);
     }
   }
 
-  /** Open and recently cleared alerts. */
-  public record Alerts(List<AlertView> open, List<AlertView> cleared) {}
+  /**
+   * What followed an alert: {@code leadMillis} (jam time minus raise) when a jam followed within
+   * {@code horizonMillis}, null otherwise. Absent (null on the alert) while still waiting.
+   */
+  public record Outcome(boolean jamFollowed, Long leadMillis, long horizonMillis) {}
+
+  /** A line's alert outcomes on one UTC day ({@code dayStart}, epoch ms): true and false alerts. */
+  public record LineTally(String lineId, long dayStart, long jamFollowed, long noJam) {}
+
+  /** Open and recently cleared alerts, and today's outcome tally per line. */
+  public record Alerts(List<AlertView> open, List<AlertView> cleared, List<LineTally> outcomes) {}
 
   /** One device's window: risk, readings by name, alert spans. */
   public record History(Tile device, long windowStart, long windowEnd, Series risk,

@@ -91,6 +91,57 @@ class TrainCommandTest {
   }
 
   @Test
+  void cardAlertFiguresEqualWhatBacktestMeasuresOnTheValidationPartWithTheSamePolicy() throws Exception {
+    Path logs = log("policy", 4, 3600, true);
+    Path out = tmp.resolve("p/m.onnx");
+    String[] policy = {"--min-events", "2", "--cooldown", "30s", "--clear-fraction", "0.6"};
+    Object[] r = run((concat(new String[] {"train", "--logs", logs.toString(), "--hidden", "4", "--epochs", "2",
+        "--window", "32", "--batch", "8", "--horizon", "60s", "--false-alarms-per-hour", "2", "--out", out.toString()},
+        policy)));
+    assertEquals(0, r[0], (String) r[1]);
+    JsonNode card = new ObjectMapper().readTree(tmp.resolve("p/m.card.json").toFile());
+    Path report = tmp.resolve("p/report");
+    Object[] b = run(concat(new String[] {"backtest", "--model", out.toString(), "--logs", logs.toString(),
+        "--validation-of", tmp.resolve("p/m.card.json").toString(), "--report", report.toString()}, policy));
+    assertEquals(0, b[0], (String) b[1]);
+    JsonNode s = new ObjectMapper().readTree(report.resolve("summary.json").toFile());
+    JsonNode own = s.get("detectors").get(0).get("atOwnThresholds");
+    JsonNode val = card.get("alert_policy").get("validation");
+    assertTrue(val.get("jams").asInt() > 0, "the validation part holds jams");
+    assertEquals(val.get("jams").asInt(), own.get("jams").asInt());
+    assertEquals(val.get("caught").asInt(), own.get("caught").asInt());
+    assertEquals(val.get("alerts").asInt(), own.get("alerts").asInt());
+    assertEquals(val.get("false_alarms").asInt(), own.get("falseAlarms").asInt());
+    assertEquals(val.get("false_alarms_per_device_hour").asDouble(), own.get("falseAlarmsPerDeviceHour").asDouble(), 1e-12);
+    assertEquals(val.get("recall").asDouble(), own.get("recall").asDouble(), 1e-12);
+    assertEquals(val.get("median_lead_seconds").asText(), own.get("medianLeadSeconds").asText());
+    assertEquals(card.get("thresholds").get("validation_false_alarms_per_device_hour").asDouble(),
+        own.get("falseAlarmsPerDeviceHour").asDouble(), 1e-12);
+    assertEquals(card.get("thresholds").get("validation_jams_caught").asInt(), own.get("caught").asInt());
+    for (String k : new String[] {"device-day", "line-shift", "device-hour"}) {
+      JsonNode c = card.get("operating_points").get(k);
+      JsonNode o = s.get("detectors").get(0).get("operatingPoints").get(k);
+      assertEquals(c.isNull(), o.isNull(), k);
+      if (!c.isNull()) {
+        assertEquals(c.get("threshold").asDouble(), o.get("threshold").asDouble(), 0, k);
+        assertEquals(c.get("recall").asText(), o.get("recall").asText(), k);
+        assertEquals(c.get("false_alarms").asInt(), o.get("falseAlarms").asInt(), k);
+      }
+    }
+    try (ScoringModel m = ScoringModel.load(out)) {
+      assertEquals(card.get("alert_policy").get("raise").floatValue(), m.metadata().raiseThreshold());
+      assertEquals(card.get("alert_policy").get("clear").floatValue(), m.metadata().clearThreshold());
+      assertEquals(2, card.get("alert_policy").get("min_events_above").asInt());
+    }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+
+  @Test
   void sameSeedWritesTheSameModelFileByteForByte() throws Exception {
     Path logs = log("det", 3, 1500, true);
     String[] a = {"train", "--logs", logs.toString(), "--hidden", "4", "--epochs", "1", "--window", "16", "--batch", "4", "--horizon", "60s", "--out"};

@@ -3,6 +3,8 @@ package io.jamwatch.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.jamwatch.scoring.AlertPolicy;
+import io.jamwatch.scoring.AlertState;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -10,14 +12,20 @@ import org.junit.jupiter.api.Test;
 class AlertMetricsTest {
 
   private static final long MIN = 60_000L;
-  private static final AlertMetrics.AlertRule RULE = new AlertMetrics.AlertRule(10 * MIN, 2 * MIN);
+  /** Raise at the first event at or above the threshold, clear below it, 5 minutes' cooldown. */
+  private static AlertPolicy policy(int minEvents, long cooldown) {
+    return new AlertPolicy(0.5f, 0.5f, minEvents, 0, cooldown);
+  }
+
+  private static final AlertMetrics.AlertRule RULE = new AlertMetrics.AlertRule(10 * MIN, policy(1, 5 * MIN), 1.0);
 
   /**
    * One device, one event per minute for 120 minutes (2 device-hours - 1 minute = 119 min span).
    * Jam ("wear") at minute 60, cleared at 65 (events 60..65 in jam). Scores:
    * 0.9 at minutes 10-11 (episode A, far from the jam: false alarm),
-   * 0.9 at 52-54, 0.1 at 55, 0.9 at 56-58 (one episode B raised at 52, merged over the 1-minute dip),
-   * 0.9 at 62 (inside the jam: ignored), 0.9 at 100 (episode C: false alarm), else 0.1.
+   * 0.9 at 52-54, 0.1 at 55, 0.9 at 56-58 (episode B raised at 52, cleared at 55; the re-raise at
+   * 56-58 is held back by the 5-minute cooldown), 0.9 at 62 (raised inside the jam: counts for
+   * nothing), 0.9 at 100 (episode C: false alarm), else 0.1.
    */
   private static DeviceTrace device() {
     int n = 120;
@@ -36,14 +44,93 @@ class AlertMetricsTest {
   }
 
   @Test
-  void episodesMergeShortDipsAndSkipInJamEvents() {
-    List<long[]> e = AlertMetrics.episodes(device(), 0.5, 2 * MIN);
+  void episodesFollowThePolicysCooldownAndSkipRaisesInJams() {
+    List<long[]> e = AlertMetrics.episodes(device(), RULE.at(0.5));
     assertEquals(3, e.size());
     assertEquals(10 * MIN, e.get(0)[0]);
     assertEquals(12 * MIN, e.get(0)[1]);
-    assertEquals(52 * MIN, e.get(1)[0]); // dip at 55, re-raise at 56: 1 min <= 2 min gap, merged
-    assertEquals(59 * MIN, e.get(1)[1]);
-    assertEquals(100 * MIN, e.get(2)[0]);
+    assertEquals(52 * MIN, e.get(1)[0]); // cleared at 55; 56..58 within the 5-min cooldown: no raise
+    assertEquals(55 * MIN, e.get(1)[1]);
+    assertEquals(100 * MIN, e.get(2)[0]); // the raise at 62 (in the jam) is not an alert
+  }
+
+  @Test
+  void replaysTheSamePolicyObjectAsTheStreamEventByEvent() {
+    // The metrics' episodes are exactly the RAISED/CLEARED transitions of AlertPolicy.apply.
+    AlertPolicy p = new AlertPolicy(0.5f, 0.3f, 2, 60_000, 3 * MIN, 4);
+    DeviceTrace d = device();
+    AlertState s = new AlertState();
+    java.util.List<Long> raised = new java.util.ArrayList<>();
+    for (int i = 0; i < d.times().length; i++) {
+      if (p.apply(s, d.scores()[i], d.times()[i], false) == AlertPolicy.Transition.RAISED && !d.inJam()[i]) {
+        raised.add(d.times()[i]);
+      }
+    }
+    assertEquals(raised, AlertMetrics.episodes(d, p).stream().map(x -> x[0]).toList());
+  }
+
+  @Test
+  void minEventsAboveDelayTheRaiseAndShortenTheLead() {
+    AlertMetrics.Outcome o = AlertMetrics.evaluate(List.of(device()), 0.5,
+        new AlertMetrics.AlertRule(10 * MIN, policy(3, 5 * MIN), 1.0));
+    // B: above at 52, 53, 54 -> raised at 54 (third event): lead 6 min. A (2 events) and C (1) never raise.
+    assertEquals(1, o.alerts());
+    assertEquals(0, o.falseAlarms());
+    assertEquals(6 * MIN, o.caught().get(0).leadMillis());
+  }
+
+  @Test
+  void noRaiseWhileWarmingAndNothingCountsBeforeTheMeasuredSpan() {
+    DeviceTrace d = device();
+    boolean[] warm = new boolean[d.times().length];
+    for (int i = 0; i < 20; i++) {
+      warm[i] = true;
+    }
+    DeviceTrace warming = new DeviceTrace("d1", "L1", d.times(), d.scores(), warm, d.inJam(), Long.MIN_VALUE, d.jams());
+    assertEquals(2, AlertMetrics.evaluate(List.of(warming), 0.5, RULE).alerts()); // A (minute 10) held back
+    DeviceTrace late = new DeviceTrace("d1", "L1", d.times(), d.scores(), new boolean[d.times().length], d.inJam(),
+        70 * MIN, d.jams());
+    AlertMetrics.Outcome o = AlertMetrics.evaluate(List.of(late), 0.5, RULE);
+    assertEquals(0, o.jams()); // the jam at 60 is before the span
+    assertEquals(1, o.alerts()); // C only
+    assertEquals(49 / 60.0, o.deviceHours(), 1e-12);
+  }
+
+  @Test
+  void operatingPointsCountFalseAlarmsPerDeviceDayLineShiftAndDeviceHour() {
+    // d1 as above (2 false alarms at 0.5, none at 0.95) plus 15 quiet devices: 16 x 119 min = 31.7
+    // device-hours. Device-day allows 1.32 false alarms, device-hour 31.7. Line-shift: with each
+    // device on its own line 16 x 1.98 line-hours / 8 = 3.97 allowed; all on one line, 0.248.
+    for (boolean ownLines : new boolean[] {true, false}) {
+      java.util.List<DeviceTrace> ds = new java.util.ArrayList<>();
+      DeviceTrace a = device();
+      for (int k = 1; k <= 16; k++) {
+        String line = ownLines ? "L" + k : "L1";
+        float[] sc = k == 1 ? a.scores() : new float[a.times().length];
+        ds.add(new DeviceTrace("d" + k, line, a.times(), sc, a.warming(), a.inJam(), Long.MIN_VALUE,
+            k == 1 ? a.jams() : List.of()));
+      }
+      List<AlertMetrics.Outcome> sweep = AlertMetrics.sweep(ds, new double[] {0.95, 0.5}, RULE);
+      assertEquals(2, sweep.get(1).falseAlarms());
+      assertEquals((ownLines ? 16 : 1) * 119 / 60.0, sweep.get(1).lineHours(), 1e-9);
+      var ops = AlertMetrics.operatingPoints(sweep);
+      assertEquals(0.95, ops.get(AlertMetrics.OperatingPoint.DEVICE_DAY).threshold(), 1e-6);
+      assertEquals(ownLines ? 0.5 : 0.95, ops.get(AlertMetrics.OperatingPoint.LINE_SHIFT).threshold(), 1e-6);
+      assertEquals(0.5, ops.get(AlertMetrics.OperatingPoint.DEVICE_HOUR).threshold(), 1e-6);
+    }
+  }
+
+  @Test
+  void recallPerMechanismAndPreventableLeaveSuddenOut() {
+    DeviceTrace a = device();
+    DeviceTrace sudden = new DeviceTrace("d2", a.times(), new float[a.times().length], a.inJam(),
+        List.of(new DeviceTrace.Jam(60 * MIN, 65 * MIN, "sudden")));
+    AlertMetrics.Outcome o = AlertMetrics.evaluate(List.of(device(), sudden), 0.5, RULE);
+    assertEquals(0.5, o.recall(), 1e-12);
+    assertEquals(1.0, o.preventableRecall(), 1e-12);
+    assertEquals(0.0, o.recall("sudden"::equals), 1e-12);
+    assertEquals(480.0, o.medianLeadSeconds("wear"), 1e-12);
+    assertEquals(Double.NaN, o.medianLeadSeconds("sudden"));
   }
 
   @Test
@@ -62,8 +149,9 @@ class AlertMetricsTest {
   }
 
   @Test
-  void withoutMergeTheDipSplitsTheAlertAndLeadStillCountsFromTheFirstRaise() {
-    AlertMetrics.Outcome o = AlertMetrics.evaluate(List.of(device()), 0.5, new AlertMetrics.AlertRule(10 * MIN, 0));
+  void withoutCooldownTheDipSplitsTheAlertAndLeadStillCountsFromTheFirstRaise() {
+    AlertMetrics.Outcome o = AlertMetrics.evaluate(List.of(device()), 0.5,
+        new AlertMetrics.AlertRule(10 * MIN, policy(1, 0), 1.0));
     // episodes A, B1 [52,55), B2 [56,59), C: B1 and B2 both raised in [50, 60): neither is false
     assertEquals(4, o.alerts());
     assertEquals(2, o.falseAlarms());
@@ -73,7 +161,7 @@ class AlertMetricsTest {
   @Test
   void alertRaisedBeforeTheHorizonMissesTheJam() {
     AlertMetrics.Outcome o =
-        AlertMetrics.evaluate(List.of(device()), 0.5, new AlertMetrics.AlertRule(MIN, 2 * MIN));
+        AlertMetrics.evaluate(List.of(device()), 0.5, new AlertMetrics.AlertRule(MIN, policy(1, 5 * MIN), 1.0));
     // horizon 1 min: raise window [59, 60); episode B was raised at 52 -> missed, and false
     assertEquals(0, o.caught().size());
     assertEquals(3, o.falseAlarms());

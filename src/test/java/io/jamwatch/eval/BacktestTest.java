@@ -9,6 +9,7 @@ import io.jamwatch.logs.RecordedLogWriter;
 import io.jamwatch.nn.CellType;
 import io.jamwatch.nn.NetworkWeights;
 import io.jamwatch.onnx.OnnxExporter;
+import io.jamwatch.scoring.AlertPolicy;
 import io.jamwatch.scoring.ScoringModel;
 import io.jamwatch.onnx.TestModels;
 import java.nio.file.Path;
@@ -21,6 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 class BacktestTest {
 
   static final long T0 = 1_767_600_000_000L;
+
+  /** The stream's policy raising on the first event at or above the threshold. */
+  static final Backtest.Settings SETTINGS =
+      Backtest.Settings.defaults().withPolicy(new AlertPolicy(0.7f, 0.5f, 1, 0, 60_000), 0.5);
 
   /**
    * One device, one event per second for 600 s. JAM at 300 s, JAM_CLEARED at 330 s. Reading x is 1
@@ -51,7 +56,7 @@ class BacktestTest {
     Backtest.Result r;
     try (EventDetector gate = EventDetector.model("m", ScoringModel.load(dir.resolve("m.onnx")))) {
       r = Backtest.run(logs, List.of(gate, EventDetector.reading("x", 1, "test")),
-          Backtest.Settings.defaults(), null);
+          SETTINGS, null);
     }
     // 601 events read, the duplicate rejected.
     assertEquals(601, r.events());
@@ -81,7 +86,7 @@ class BacktestTest {
     Path logs = log(dir.resolve("log"));
     Backtest.Result r;
     try (EventDetector gate = EventDetector.model("m", ScoringModel.load(dir.resolve("m.onnx")))) {
-      r = Backtest.run(logs, List.of(gate, EventDetector.reading("x", 1, "test")), Backtest.Settings.defaults(), null);
+      r = Backtest.run(logs, List.of(gate, EventDetector.reading("x", 1, "test")), SETTINGS, null);
     }
     BacktestReport.write(r, Map.of("model", "m.onnx"), dir.resolve("report"));
     String html = java.nio.file.Files.readString(dir.resolve("report/report.html"));
@@ -94,5 +99,60 @@ class BacktestTest {
         new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("report/summary.json").toFile());
     assertEquals(2, s.get("detectors").size());
     assertEquals(50.0, s.get("detectors").get(1).get("operatingPoint").get("leadSecondsByMechanism").get("wear").get(0).asDouble(), 1e-9);
+  }
+
+  @Test
+  void aBaselineOfAnyScaleIsRankScaledIntoThePolicysRangeKeepingItsAlerts(@TempDir Path dir) throws Exception {
+    NetworkWeights w = TestModels.random(CellType.GRU, 6, 4, 1, true, 3);
+    OnnxExporter.export(w, TestModels.metadata(w), dir.resolve("m.onnx"));
+    Path logs = log(dir.resolve("log"));
+    EventDetector x = EventDetector.reading("x", 1, "test");
+    EventDetector scaled = new EventDetector() {
+      final EventDetector inner = EventDetector.reading("x", 1, "test");
+
+      @Override
+      public String name() {
+        return "5x+3";
+      }
+
+      @Override
+      public String describe() {
+        return "x on another scale";
+      }
+
+      @Override
+      public float score(ScannerEvent e) {
+        return 5 * inner.score(e) + 3;
+      }
+    };
+    Backtest.Result r;
+    try (EventDetector gate = EventDetector.model("m", ScoringModel.load(dir.resolve("m.onnx")))) {
+      r = Backtest.run(logs, List.of(gate, x, scaled), SETTINGS, null);
+    }
+    Backtest.DetectorResult a = r.detectors().get(1);
+    Backtest.DetectorResult b = r.detectors().get(2);
+    assertEquals(false, a.rankScaled());
+    assertEquals(true, b.rankScaled());
+    assertEquals(a.prAuc(), b.prAuc(), 1e-12);
+    assertEquals(50_000, b.operating().caught().get(0).leadMillis());
+    assertEquals(0, b.operating().falseAlarms());
+  }
+
+  @Test
+  void aScopeMeasuresOnlyTheEventsFromItsStartWhileReplayingTheEarlierOnes(@TempDir Path dir) throws Exception {
+    NetworkWeights w = TestModels.random(CellType.GRU, 6, 4, 1, true, 3);
+    OnnxExporter.export(w, TestModels.metadata(w), dir.resolve("m.onnx"));
+    Path logs = log(dir.resolve("log"));
+    Backtest.Result r;
+    try (EventDetector gate = EventDetector.model("m", ScoringModel.load(dir.resolve("m.onnx")))) {
+      r = Backtest.run(logs, List.of(gate, EventDetector.reading("x", 1, "test")),
+          SETTINGS.withScope(d -> T0 + 400_000), null);
+    }
+    // From 400 s: no jam, NEGATIVE 400..479 (80), CENSORED after; 199 s measured.
+    assertEquals(0, r.positives());
+    assertEquals(80, r.negatives());
+    assertEquals(199 / 3600.0, r.deviceHours(), 1e-12);
+    assertEquals(Map.of(), r.jamsByMechanism());
+    assertEquals(0, r.detectors().get(1).operatingPoints().get(AlertMetrics.OperatingPoint.DEVICE_HOUR).alerts());
   }
 }

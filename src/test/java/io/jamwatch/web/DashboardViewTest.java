@@ -153,4 +153,31 @@ class DashboardViewTest {
     assertTrue(v1 > v0);
     assertEquals(v1, view.awaitChange(v0 - 1, 10), "a stale version returns at once");
   }
+
+  @Test
+  void marksClearedAlertsWithTheirOutcomeAndTalliesTodaysTrueAndFalseAlertsPerLine() {
+    view.onRisk(risk("L01-S01", "L01", T0, 0.8f, false));
+    view.onRisk(risk("L02-S01", "L02", T0, 0.8f, false));
+    // L01: the jam comes while the alert is open (outcome before the clear).
+    view.onAlert(raised("L01-S01", "L01", T0, 0.8f, List.of()));
+    view.onAlert(Records.outcome("L01-S01", "L01", T0, T0 + 70_000, 70_000));
+    assertEquals(70_000L, view.alerts().open().get(0).outcome().leadMillis());
+    view.onAlert(cleared("L01-S01", "L01", T0, T0 + 90_000, 0.2f, 0.9f));
+    // L02: cleared first, then the horizon passes without a jam.
+    view.onAlert(raised("L02-S01", "L02", T0, 0.8f, List.of()));
+    view.onAlert(cleared("L02-S01", "L02", T0, T0 + 10_000, 0.2f, 0.8f));
+    assertNull(view.alerts().cleared().stream().filter(a -> a.lineId().equals("L02")).findFirst().get().outcome());
+    view.onAlert(Records.outcome("L02-S01", "L02", T0, T0 + 121_000, -1));
+    view.onAlert(Records.outcome("L02-S01", "L02", T0, T0 + 121_000, -1)); // replayed: counted once
+
+    DashboardView.Alerts a = view.alerts();
+    DashboardView.AlertView l1 = a.cleared().stream().filter(x -> x.lineId().equals("L01")).findFirst().get();
+    DashboardView.AlertView l2 = a.cleared().stream().filter(x -> x.lineId().equals("L02")).findFirst().get();
+    assertTrue(l1.outcome().jamFollowed());
+    assertEquals(70_000L, l1.outcome().leadMillis());
+    assertFalse(l2.outcome().jamFollowed());
+    assertNull(l2.outcome().leadMillis());
+    assertEquals(List.of(new DashboardView.LineTally("L01", Math.floorDiv(T0, 86_400_000L) * 86_400_000L, 1, 0),
+        new DashboardView.LineTally("L02", Math.floorDiv(T0, 86_400_000L) * 86_400_000L, 0, 1)), a.outcomes());
+  }
 }

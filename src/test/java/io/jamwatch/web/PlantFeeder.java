@@ -107,6 +107,9 @@ final class PlantFeeder implements AutoCloseable {
     if (device.equals(CLEARED_DEVICE) && tick == 56) {
       long raisedAt = eventTime - 16 * STEP_MILLIS;
       TestBroker.send(producer, "jam-alerts", device, eventTime, cleared(device, line, raisedAt, eventTime, score, 0.82f));
+      // A jam followed 70 s after the raise: the cleared row reads "jam followed after 1m 10s".
+      TestBroker.send(producer, "jam-alerts", device, eventTime,
+          Records.outcome(device, line, raisedAt, eventTime, 70_000L));
     }
     if (device.equals(TARGET) && !alertOpen && score >= 0.7f) {
       alertOpen = true;

@@ -43,6 +43,14 @@ final class Records {
         .setDurationMillis(t - raisedAt).build();
   }
 
+  /** What followed an alert raised at {@code raisedAt}: a jam after {@code leadMillis} (-1: none). */
+  static JamAlert outcome(String device, String line, long raisedAt, long t, long leadMillis) {
+    return JamAlert.newBuilder()
+        .setDeviceId(device).setLineId(line).setKind(AlertKind.OUTCOME).setTime(Instant.ofEpochMilli(t))
+        .setRaisedAt(Instant.ofEpochMilli(raisedAt)).setModelId("m1").setScore(0.5f).setPeakScore(0.5f)
+        .setOutcome(new io.jamwatch.avro.AlertOutcome(leadMillis >= 0, leadMillis, 120_000L)).build();
+  }
+
   static JamAlert stale(String device, String line, long t) {
     return JamAlert.newBuilder()
         .setDeviceId(device).setLineId(line).setKind(AlertKind.STALE).setTime(Instant.ofEpochMilli(t))

@@ -1,0 +1,137 @@
+package io.jamwatch.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jamwatch.avro.AlertKind;
+import io.jamwatch.avro.DeviceState;
+import io.jamwatch.avro.EventType;
+import io.jamwatch.avro.JamAlert;
+import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.logs.JamTruth;
+import io.jamwatch.scoring.AlertPolicy;
+import io.jamwatch.sim.SimConfig;
+import io.jamwatch.sim.Simulator;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Alert outcomes on a simulated log, through the real topology (TopologyTestDriver), the bundled
+ * model on ONNX Runtime and the simulator's ground truth (what jams.csv holds).
+ */
+class AlertOutcomeTopologyTest {
+  @TempDir Path dir;
+
+  @Test
+  void everyRaisedAlertGetsExactlyOneOutcomeMatchingTheSimulatedJams() throws Exception {
+    Simulator sim = new Simulator(SimConfig.defaults().withShape(2, 4, 2, 4242).withJamRates(0.3, 0.3, 1.5, 0.1).withoutFaults());
+    List<ScannerEvent> log = new ArrayList<>();
+    for (Iterator<ScannerEvent> it = sim.events(); it.hasNext(); ) {
+      log.add(it.next());
+    }
+    // The ground truth as the simulate command writes it: jams.csv beside the log.
+    JamTruth.write(dir, sim.truth());
+    List<JamTruth> truth = JamTruth.read(dir);
+    assertTrue(truth.size() >= 3, "the log holds jams: " + truth.size());
+    // A sensitive policy, so the log gives alerts both followed by jams and not.
+    StreamConfig cfg = StreamConfig.defaults().withModelPath(Path.of("models/default.onnx"))
+        .withAlert(new AlertPolicy(0.2f, 0.1f, 1, 0, 30_000));
+    long end = log.get(log.size() - 1).getEventTime().toEpochMilli();
+    Map<String, Long> lastEvent = new HashMap<>();
+    Map<String, List<Long>> jamEvents = new HashMap<>();
+    List<JamAlert> out = new ArrayList<>();
+    long horizon;
+    StreamMetrics metrics = new StreamMetrics();
+    try (ReloadingModelProvider models = new ReloadingModelProvider(cfg.modelPath())) {
+      horizon = models.current().metadata().horizonSeconds() * 1000;
+      Properties p = cfg.streamsProperties();
+      p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+      p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+      p.put(DeadLetters.METRICS_CONFIG, metrics);
+      p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+      try (TopologyTestDriver driver = new TopologyTestDriver(JamwatchTopology.build(cfg, models, metrics), p,
+          Instant.ofEpochMilli(end + 1000))) {
+        JamwatchTopics t = JamwatchTopics.of(cfg.topics());
+        TestInputTopic<String, ScannerEvent> in =
+            driver.createInputTopic(t.events().name(), new StringSerializer(), t.events().valueSerde().serializer());
+        TestOutputTopic<String, JamAlert> alerts =
+            driver.createOutputTopic(t.alerts().name(), new StringDeserializer(), t.alerts().valueSerde().deserializer());
+        for (ScannerEvent e : log) {
+          in.pipeInput(e.getDeviceId(), e, e.getEventTime());
+          lastEvent.put(e.getDeviceId(), e.getEventTime().toEpochMilli());
+          if (e.getType() == EventType.JAM) {
+            jamEvents.computeIfAbsent(e.getDeviceId(), d -> new ArrayList<>()).add(e.getEventTime().toEpochMilli());
+          }
+        }
+        out.addAll(alerts.readValuesToList());
+        // Outcomes still pending are in the store, in order.
+        KeyValueStore<String, DeviceState> store = driver.getKeyValueStore(JamwatchTopology.STORE);
+        Map<String, List<Long>> pending = new HashMap<>();
+        store.all().forEachRemaining(kv -> pending.put(kv.key, kv.value.getPendingOutcomes()));
+
+        Map<String, List<Long>> truthJams = new HashMap<>();
+        for (JamTruth j : truth) {
+          truthJams.computeIfAbsent(j.deviceId(), d -> new ArrayList<>()).add(j.jamTime());
+        }
+        assertEquals(truthJams, jamEvents, "jams.csv and the JAM events agree");
+
+        Map<String, Integer> outcomesPerRaise = new HashMap<>();
+        int raised = 0;
+        int followed = 0;
+        int none = 0;
+        for (JamAlert a : out) {
+          String key = a.getDeviceId() + "@" + a.getRaisedAt().toEpochMilli();
+          if (a.getKind() == AlertKind.RAISED) {
+            raised++;
+            outcomesPerRaise.putIfAbsent(key, 0);
+          } else if (a.getKind() == AlertKind.OUTCOME) {
+            assertNotNull(a.getOutcome());
+            assertTrue(outcomesPerRaise.containsKey(key), "an outcome follows its RAISED: " + key);
+            outcomesPerRaise.merge(key, 1, Integer::sum);
+            long r = a.getRaisedAt().toEpochMilli();
+            Long jam = truthJams.getOrDefault(a.getDeviceId(), List.of()).stream()
+                .filter(j -> j > r && j <= r + horizon).findFirst().orElse(null);
+            assertEquals(jam != null, a.getOutcome().getJamFollowed(), key);
+            assertEquals(jam == null ? -1L : jam - r, a.getOutcome().getLeadMillis(), key);
+            assertEquals(horizon, a.getOutcome().getHorizonMillis());
+            if (jam != null) followed++; else none++;
+          }
+        }
+        assertTrue(raised >= 5 && followed >= 1 && none >= 1,
+            "raised " + raised + ", jam followed " + followed + ", no jam " + none);
+        for (Map.Entry<String, Integer> e : outcomesPerRaise.entrySet()) {
+          String device = e.getKey().substring(0, e.getKey().indexOf('@'));
+          long r = Long.parseLong(e.getKey().substring(e.getKey().indexOf('@') + 1));
+          boolean open = pending.getOrDefault(device, List.of()).contains(r);
+          if (open) {
+            // Still waiting: the device's events have not passed the horizon, and no jam came.
+            assertEquals(0, e.getValue(), e.getKey());
+            assertTrue(lastEvent.get(device) - r <= horizon, e.getKey());
+          } else {
+            assertEquals(1, e.getValue(), "exactly one outcome for " + e.getKey());
+          }
+        }
+        assertEquals(followed, metrics.outcomesTotal(true), 0);
+        assertEquals(none, metrics.outcomesTotal(false), 0);
+        assertTrue(metrics.scrape().contains("jamwatch_alert_outcomes_total{outcome=\"jam_followed\"}"));
+        assertTrue(metrics.scrape().contains("jamwatch_alert_precision"));
+      }
+    }
+  }
+}
