@@ -204,8 +204,15 @@ class InputFormatTopologyTest {
     assertEquals(a, serde.decode(json));
     assertEquals("{\"deviceId\":\"L00-S01\",\"lineId\":\"L00\",\"kind\":\"RAISED\",\"time\":\"2026-01-01T00:00:00.250Z\","
         + "\"raisedAt\":\"2026-01-01T00:00:00.250Z\",\"modelId\":\"abc\",\"score\":0.81,\"peakScore\":0.93,"
-        + "\"durationMillis\":0,\"reasons\":[{\"group\":\"belt_speed\",\"drop\":0.4},{\"group\":\"gap_ms\",\"drop\":0.1}]}",
+        + "\"durationMillis\":0,\"reasons\":[{\"group\":\"belt_speed\",\"drop\":0.4},{\"group\":\"gap_ms\",\"drop\":0.1}],"
+        + "\"outcome\":null}",
         new String(json, StandardCharsets.UTF_8));
+    // An OUTCOME record (a nested optional record) round-trips too.
+    JamAlert o = JamAlert.newBuilder(a).setKind(io.jamwatch.avro.AlertKind.OUTCOME).setReasons(List.of())
+        .setOutcome(io.jamwatch.avro.AlertOutcome.newBuilder().setJamFollowed(true).setLeadMillis(70_000L)
+            .setHorizonMillis(120_000L).build())
+        .build();
+    assertEquals(o, serde.decode(serde.encode(o)));
   }
 
   @Test
