@@ -22,7 +22,7 @@ T0=$SECONDS
 passed=()
 failed=()
 check() { # check NAME: record the outcome of the last command
-  if [ "$2" = 0 ]; then passed+=("$1"); echo "  ok   $1"; else failed+=("$1"); echo "  FAIL $1"; fi
+  if [ "$2" = 0 ]; then passed+=("$1"); echo "  ok   $1 ($((SECONDS - t0)) s after up)"; else failed+=("$1"); echo "  FAIL $1 ($((SECONDS - t0)) s after up)"; fi
 }
 down() {
   "${COMPOSE[@]}" logs --no-color > "$LOGS" 2>&1 || true
@@ -95,7 +95,7 @@ if [ ${#failed[@]} -gt 0 ]; then
   down
   trap - EXIT
   echo "== stack logs (last 40 lines of $LOGS):"; tail -40 "$LOGS"
-  echo "stack: ${#passed[@]} passed, ${#failed[@]} failed (${failed[*]}); image ${BUILD_S} s, up to checks ${UP_S} s"
+  echo "stack: ${#passed[@]} passed, ${#failed[@]} failed ($(IFS=";"; echo "${failed[*]}")); image ${BUILD_S} s, up to checks ${UP_S} s"
   exit 1
 fi
 down

@@ -107,13 +107,15 @@ final class TestBroker implements AutoCloseable {
 
   /**
    * Testcontainers 2 speaks Docker API 1.44 unless told otherwise; an older engine (Debian's
-   * docker.io 20.10 speaks 1.41) refuses that. Ask the engine on the default socket which version it
-   * speaks (the unversioned {@code GET /version}) and use the lower of the two, unless {@code
-   * api.version} or {@code DOCKER_HOST} was set by the user.
+   * docker.io 20.10 speaks 1.41) refuses that. Ask the engine on its unix socket ({@code DOCKER_HOST}
+   * or the default) which version it speaks (the unversioned {@code GET /version}) and use the lower
+   * of the two, unless {@code -Dapi.version} was given.
    */
   private static void pinDockerApiVersion() {
-    if (System.getProperty("api.version") != null || System.getenv("DOCKER_HOST") != null) return;
-    Path socket = Path.of("/var/run/docker.sock");
+    if (System.getProperty("api.version") != null) return;
+    String host = System.getenv("DOCKER_HOST");
+    if (host != null && !host.startsWith("unix://")) return;
+    Path socket = Path.of(host != null ? host.substring("unix://".length()) : "/var/run/docker.sock");
     if (!Files.exists(socket)) return;
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       ch.connect(UnixDomainSocketAddress.of(socket));
