@@ -101,6 +101,14 @@ if ! up_to_date "$BASE_IMAGE" "$BASE_HASH"; then
 fi
 BASE_HASH=$(current_hash "$BASE_IMAGE")
 
+# Prometheus (Debian's package) needs only the base: built alongside the rest (network-bound).
+PROM_HASH=$(hash_of "$BASE_HASH" docker/local/prometheus.Dockerfile)
+if ! up_to_date "$PROM_IMAGE" "$PROM_HASH"; then
+  ctx=$WORK/ctx-prometheus; rm -rf "$ctx"; mkdir -p "$ctx"
+  build "$PROM_IMAGE" "$PROM_HASH" docker/local/prometheus.Dockerfile "$ctx" &
+  PROM_PID=$!
+fi
+
 # 2. JRE (the runtime stand-in, and the parent of the build stand-in and Kafka).
 JRE_HASH=$(hash_of "$BASE_HASH" docker/local/jre.Dockerfile "$CA_BUNDLE" "$JAVA_CACERTS")
 if ! up_to_date "$RUNTIME_IMAGE" "$JRE_HASH"; then
@@ -108,6 +116,14 @@ if ! up_to_date "$RUNTIME_IMAGE" "$JRE_HASH"; then
   build "$RUNTIME_IMAGE" "$JRE_HASH" docker/local/jre.Dockerfile "$ctx"
 fi
 JRE_HASH=$(current_hash "$RUNTIME_IMAGE")
+
+# Maven + JDK (the build stage of docker/Dockerfile), alongside Kafka.
+MVN_HASH=$(hash_of "$JRE_HASH" docker/local/maven.Dockerfile)
+if ! up_to_date "$BUILD_IMAGE" "$MVN_HASH"; then
+  ctx=$WORK/ctx-maven; rm -rf "$ctx"; mkdir -p "$ctx"; certs_into "$ctx"
+  build "$BUILD_IMAGE" "$MVN_HASH" docker/local/maven.Dockerfile "$ctx" &
+  MVN_PID=$!
+fi
 
 # 3. Kafka, from Kafka's jars fetched on the host with Maven.
 KAFKA_HASH=$(hash_of "$JRE_HASH:$KAFKA_VERSION" docker/local/kafka)
@@ -122,18 +138,11 @@ if ! up_to_date "$KAFKA_IMAGE" "$KAFKA_HASH"; then
   rm -rf "$ctx"
 fi
 
-# 4. Maven + JDK (the build stage of docker/Dockerfile).
-MVN_HASH=$(hash_of "$JRE_HASH" docker/local/maven.Dockerfile)
-if ! up_to_date "$BUILD_IMAGE" "$MVN_HASH"; then
-  ctx=$WORK/ctx-maven; rm -rf "$ctx"; mkdir -p "$ctx"; certs_into "$ctx"
-  build "$BUILD_IMAGE" "$MVN_HASH" docker/local/maven.Dockerfile "$ctx"
-fi
-
-# 5. Prometheus from Debian's package.
-PROM_HASH=$(hash_of "$BASE_HASH" docker/local/prometheus.Dockerfile)
-if ! up_to_date "$PROM_IMAGE" "$PROM_HASH"; then
-  ctx=$WORK/ctx-prometheus; rm -rf "$ctx"; mkdir -p "$ctx"
-  build "$PROM_IMAGE" "$PROM_HASH" docker/local/prometheus.Dockerfile "$ctx"
-fi
+wait_all() { # wait for the background builds; fail if one failed
+  local rc=0 p
+  for p in "$@"; do wait "$p" || rc=1; done
+  [ $rc = 0 ] || { echo "a local image build failed" >&2; exit 1; }
+}
+wait_all ${PROM_PID:-} ${MVN_PID:-}
 
 echo "== local images ready in $((SECONDS - T0)) s: $BASE_IMAGE $RUNTIME_IMAGE $BUILD_IMAGE $KAFKA_IMAGE $PROM_IMAGE"
