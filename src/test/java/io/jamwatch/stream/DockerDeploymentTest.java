@@ -192,4 +192,19 @@ class DockerDeploymentTest {
     assertTrue(df.contains("COPY models /app/models"), "the default model path models/default.onnx resolves under WORKDIR /app");
     assertTrue(df.contains("WORKDIR /app"));
   }
+  @Test
+  void kafkaImageIsTheOneTheTestsUseAndGrafanaIsOptional() throws IOException {
+    // TestBroker's container, the compose broker and the topic init run the same image: the
+    // official apache/kafka of the Kafka version the project builds with (built offline by
+    // docker/build-local-images.sh under that name).
+    assertEquals(TestBroker.IMAGE, service("kafka").get("image"));
+    assertEquals(TestBroker.IMAGE, service("topics").get("image"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> env = (Map<String, Object>) service("kafka").get("environment");
+    @SuppressWarnings("unchecked")
+    String volume = ((List<String>) service("kafka").get("volumes")).get(0);
+    assertEquals(volume.substring(volume.indexOf(':') + 1), env.get("KAFKA_LOG_DIRS"), "the broker writes to its volume");
+    // Grafana's image cannot be built offline: it is in a profile, so `up` works without it.
+    assertEquals(List.of("grafana"), list(service("grafana").get("profiles")));
+  }
 }

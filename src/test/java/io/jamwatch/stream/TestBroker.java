@@ -1,19 +1,46 @@
 package io.jamwatch.stream;
 
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.utils.AppInfoParser;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * A real Kafka broker for the integration tests: Testcontainers Kafka (apache/kafka) where Docker
- * is present, else the in-JVM KRaft broker of {@link EmbeddedBroker}. Same tests either way.
+ * A real Kafka broker for the integration tests: a Testcontainers {@link KafkaContainer} of
+ * {@link #IMAGE} where a Docker engine runs and has that image, else the in-JVM KRaft broker of
+ * {@link EmbeddedBroker}. Same tests either way.
+ *
+ * <p>Which one is chosen by {@code -Djamwatch.test.broker=} (or the environment variable {@code
+ * JAMWATCH_TEST_BROKER}): {@code auto} (default) takes the container when it can and otherwise says
+ * why in one line and falls back at once; {@code container} insists on it (fails when the engine or
+ * the image is missing); {@code embedded} never touches Docker. The image is never pulled: with no
+ * registry reachable a pull only waits (minutes) before failing; {@code docker/build-local-images.sh}
+ * builds it here, {@code docker pull} fetches the official one where a registry is reachable.
  */
 final class TestBroker implements AutoCloseable {
+  /** The official image of the Kafka version the project builds with (same tag as docker/compose.yaml). */
+  static final String IMAGE = "apache/kafka:" + AppInfoParser.getVersion();
+
+  private static final String MODE_PROPERTY = "jamwatch.test.broker";
+  private static String containerUnavailable; // why auto mode fell back (said once per JVM)
+  private static boolean said;
+
   private final EmbeddedBroker embedded;
   private final KafkaContainer container;
 
@@ -22,19 +49,91 @@ final class TestBroker implements AutoCloseable {
     this.container = container;
   }
 
-  static TestBroker start() {
-    boolean docker;
-    try {
-      docker = DockerClientFactory.instance().isDockerAvailable();
-    } catch (RuntimeException | LinkageError e) {
-      docker = false;
+  static String mode() {
+    String m = System.getProperty(MODE_PROPERTY);
+    if (m == null || m.isBlank()) m = System.getenv("JAMWATCH_TEST_BROKER");
+    m = m == null || m.isBlank() ? "auto" : m.trim().toLowerCase(Locale.ROOT);
+    if (!List.of("auto", "container", "embedded").contains(m)) {
+      throw new IllegalArgumentException(MODE_PROPERTY + " must be auto, container or embedded: " + m);
     }
-    if (docker) {
-      KafkaContainer c = new KafkaContainer("apache/kafka:4.1.0");
-      c.start();
-      return new TestBroker(null, c);
+    return m;
+  }
+
+  static TestBroker start() {
+    String mode = mode();
+    if (!mode.equals("embedded")) {
+      String why = whyNoContainer();
+      if (why == null) {
+        KafkaContainer c = new KafkaContainer(IMAGE);
+        c.start();
+        System.err.println("TestBroker: Kafka container " + IMAGE + " (" + c.getContainerId().substring(0, 12) + ")");
+        return new TestBroker(null, c);
+      }
+      if (mode.equals("container")) {
+        throw new IllegalStateException(MODE_PROPERTY + "=container, but " + why);
+      }
+      synchronized (TestBroker.class) {
+        if (!said) {
+          System.err.println("TestBroker: " + why + ": using the in-JVM KRaft broker");
+          said = true;
+        }
+      }
     }
     return new TestBroker(EmbeddedBroker.start(), null);
+  }
+
+  /** Null when a container of {@link #IMAGE} can be started now, else the reason it cannot. */
+  private static synchronized String whyNoContainer() {
+    if (containerUnavailable != null) return containerUnavailable.isEmpty() ? null : containerUnavailable;
+    String why;
+    try {
+      pinDockerApiVersion();
+      if (!DockerClientFactory.instance().isDockerAvailable()) {
+        why = "no Docker engine";
+      } else {
+        try {
+          DockerClientFactory.instance().client().inspectImageCmd(IMAGE).exec();
+          why = null;
+        } catch (RuntimeException e) { // NotFoundException: never pull (no registry may be reachable)
+          why = "Docker engine present but no image " + IMAGE + " (docker/build-local-images.sh builds it)";
+        }
+      }
+    } catch (RuntimeException | LinkageError e) {
+      why = "no usable Docker engine (" + e + ")";
+    }
+    containerUnavailable = why == null ? "" : why;
+    return why;
+  }
+
+  /**
+   * Testcontainers 2 speaks Docker API 1.44 unless told otherwise; an older engine (Debian's
+   * docker.io 20.10 speaks 1.41) refuses that. Ask the engine on its unix socket ({@code DOCKER_HOST}
+   * or the default) which version it speaks (the unversioned {@code GET /version}) and use the lower
+   * of the two, unless {@code -Dapi.version} was given.
+   */
+  private static void pinDockerApiVersion() {
+    if (System.getProperty("api.version") != null) return;
+    String host = System.getenv("DOCKER_HOST");
+    if (host != null && !host.startsWith("unix://")) return;
+    Path socket = Path.of(host != null ? host.substring("unix://".length()) : "/var/run/docker.sock");
+    if (!Files.exists(socket)) return;
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.connect(UnixDomainSocketAddress.of(socket));
+      ch.write(ByteBuffer.wrap("GET /version HTTP/1.0\r\nHost: docker\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+      ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+      while (buf.hasRemaining() && ch.read(buf) >= 0) {
+        // read the whole (small) answer; HTTP/1.0: the engine closes after it
+      }
+      String answer = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+      Matcher m = Pattern.compile("\"ApiVersion\"\\s*:\\s*\"(\\d+)\\.(\\d+)\"").matcher(answer);
+      if (m.find()) {
+        int major = Integer.parseInt(m.group(1));
+        int minor = Integer.parseInt(m.group(2));
+        if (major == 1 && minor < 44) System.setProperty("api.version", "1." + minor);
+      }
+    } catch (IOException e) {
+      // no engine behind the socket: DockerClientFactory will say so
+    }
   }
 
   String bootstrapServers() {
@@ -42,7 +141,7 @@ final class TestBroker implements AutoCloseable {
   }
 
   String kind() {
-    return embedded != null ? "in-JVM KRaft" : "Testcontainers";
+    return embedded != null ? "in-JVM KRaft" : "Testcontainers " + IMAGE;
   }
 
   void createTopics(List<String> names, int partitions) {
