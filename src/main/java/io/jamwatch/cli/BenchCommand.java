@@ -343,17 +343,20 @@ public final class BenchCommand implements Runnable {
       ArrayNode pr = root.putArray("profiles");
       StringBuilder line = new StringBuilder(String.format("%-28s", detName));
       for (NabScorer.ProfileResult r : results) {
-        line.append(String.format(" %10.2f", r.normalised()));
+        // No labelled window in the files run (e.g. --limit 3: artificialNoAnomaly only): NAB's
+        // normalisation is 0/0, so say so instead of printing NaN.
+        line.append(windows == 0 ? String.format(" %10s", "n/a") : String.format(" %10.2f", r.normalised()));
         ObjectNode p = pr.addObject();
         p.put("profile", r.profile().name());
         p.put("threshold", r.best().threshold());
         p.put("rawScore", r.best().score());
         p.put("nullScore", r.nullScore());
         p.put("perfectScore", r.perfectScore());
-        p.put("normalised", r.normalised());
+        if (windows > 0) p.put("normalised", r.normalised());
         p.put("tp", r.best().tp()).put("fp", r.best().fp()).put("fn", r.best().fn()).put("tn", r.best().tn());
       }
       o.println(line);
+      if (windows == 0) o.println("these files hold no labelled window: NAB's normalised score is undefined (run more files)");
       for (NabScorer.ProfileResult r : results) {
         o.printf("  %-20s threshold %.6f raw %.3f null %.3f perfect %.1f%n", r.profile().name(),
             r.best().threshold(), r.best().score(), r.nullScore(), r.perfectScore());
