@@ -150,12 +150,42 @@ final class TestBroker implements AutoCloseable {
       admin.createTopics(names.stream()
           .map(n -> new NewTopic(n, partitions, (short) 1).configs(Map.of("retention.ms", "-1")))
           .toList()).all().get();
+      awaitPartitionsOnline(admin, names, partitions);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot create " + names, e.getCause());
     }
+  }
+
+  /**
+   * Waits until every partition's leader serves it: a created topic's partitions can answer
+   * NOT_LEADER_OR_FOLLOWER for a while (seen on the container broker under load, where a producer
+   * then spent its whole delivery timeout retrying). A ListOffsets request needs the leader to have
+   * the partition online, so its success is the readiness signal.
+   */
+  private static void awaitPartitionsOnline(Admin admin, List<String> names, int partitions)
+      throws InterruptedException {
+    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> all = new java.util.HashMap<>();
+    for (String n : names) {
+      for (int p = 0; p < partitions; p++) {
+        all.put(new org.apache.kafka.common.TopicPartition(n, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+      }
+    }
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(180);
+    ExecutionException last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        admin.listOffsets(all).all().get();
+        return;
+      } catch (ExecutionException e) {
+        last = e;
+        Thread.sleep(250);
+      }
+    }
+    throw new IllegalStateException("partitions of " + names + " not online after 180 s",
+        last == null ? null : last.getCause());
   }
 
   @Override
