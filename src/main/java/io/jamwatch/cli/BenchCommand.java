@@ -95,19 +95,11 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--hold", defaultValue = "0", description = "Alarm hold in rows (0 = none, the primary setting; 30 is reported too).")
     int hold;
 
-
-
     @Option(names = "--min-events", defaultValue = "" + SkabBench.MIN_EVENTS, description = "Alert policy: rows above the threshold before an alert is raised (default: ${DEFAULT-VALUE}).")
     int minEvents;
 
     @Option(names = "--clear-fraction", defaultValue = "" + SkabBench.CLEAR_FRACTION, description = "Alert policy: clear below this fraction of the raise threshold (default: ${DEFAULT-VALUE}).")
     float clearFraction;
-
-
-
-
-
-
 
     @Option(names = "--pretrain-anomaly-free", description = "Second, non-leaderboard setting: also fit on anomaly-free.csv.")
     boolean pretrain;
@@ -184,7 +176,7 @@ public final class BenchCommand implements Runnable {
       ArrayNode rows = root.putArray("results");
       o.printf("%-38s %6s %7s %7s | %8s %8s %8s %6s %5s%n", "", "F1", "FAR%", "MAR%", "NAB std", "LowFP", "LowFN", "missed", "FPs");
       row(o, rows, "jamwatch " + det.name() + " (alert policy)",
-          SkabBench.withAlerts(runs, th -> new AlertPolicy((float) th, (float) th * clearFraction, minEvents, 0L, 0L, 0)), -1);
+          SkabBench.withAlerts(runs, th -> SkabBench.alertPolicy((float) th, minEvents, clearFraction)), -1);
       List<Integer> holds = hold == 30 ? List.of(30) : List.of(hold, 30);
       for (int h : holds) {
         row(o, rows, "jamwatch " + det.name() + " (hold " + h + ")", SkabBench.withHold(runs, h), h);
@@ -250,23 +242,14 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--detector", defaultValue = "gru", description = "gru | lstm | rnn (forecast-head model) | free (model-free detector) | ewma (baseline). Default: ${DEFAULT-VALUE}.")
     String detector;
 
-
     @Option(names = "--suppress", defaultValue = "" + NabBench.SUPPRESS_EVENTS, description = "Alert policy: no new alert within this many rows of the last (default: ${DEFAULT-VALUE}).")
     int suppress;
-
-
-
-
-
-
 
     @Option(names = "--raw-scores", description = "Ablation: NAB's row-wise sweep over the raw scores, no alert policy in the loop.")
     boolean rawScores;
 
-
     @Option(names = "--seed", defaultValue = "7", description = "Training seed (default: ${DEFAULT-VALUE}).")
     long seed;
-
 
     @Option(names = "--forecast-error", description = "Instead of the benchmark: the forecast head's one-step MSE after probation against persistence, per file.")
     boolean forecastError;

@@ -146,20 +146,7 @@ public final class DetectorStages {
       }
     }
     if (persistenceOff >= 0) {
-      int last = persistenceOff + termSize;
-      double q = 0;
-      int n = 0;
-      for (int i = 0; i < readings; i++) {
-        double v = values[i];
-        if (Double.isNaN(v)) continue;
-        double prev = s[last + i];
-        if (!Double.isNaN(prev)) {
-          q += normalisedSquare(s, persistenceOff, i, v - prev);
-          n++;
-        }
-        s[last + i] = v;
-      }
-      l = Math.max(l, likelihood(s, persistenceOff, n == 0 ? Double.NaN : q / n));
+      l = Math.max(l, referenceTerm(s, persistenceOff, values, false));
     }
     if (noveltyOff >= 0) {
       l = Math.max(l, novelty(s, values));
@@ -167,23 +154,7 @@ public final class DetectorStages {
     if (levelOff >= 0) {
       // Error of "the next value equals the long-run mean": a shift that persists keeps it high,
       // where the persistence error sees only the step itself.
-      int mean = levelOff + termSize;
-      double q = 0;
-      int n = 0;
-      for (int i = 0; i < readings; i++) {
-        double v = values[i];
-        if (Double.isNaN(v)) continue;
-        double m = s[mean + i];
-        if (!Double.isNaN(m)) {
-          double seen = s[levelOff + readings + cfg.shortWindow() + 2];
-          q += normalisedSquare(s, levelOff, i, v - m);
-          n++;
-          if (!frozen(seen)) s[mean + i] = m + (v - m) / Math.min(Math.max(seen, 1), cfg.errorWindow());
-        } else {
-          s[mean + i] = v;
-        }
-      }
-      l = Math.max(l, likelihood(s, levelOff, n == 0 ? Double.NaN : q / n));
+      l = Math.max(l, referenceTerm(s, levelOff, values, true));
     }
     return l;
   }
@@ -191,6 +162,43 @@ public final class DetectorStages {
   /** The score in [0, 1) of a strength: L / (L + ln 1e5). */
   public static double score(double strength) {
     return strength <= 0 ? 0 : strength / (strength + HALF_SCORE_STRENGTH);
+  }
+
+  /**
+   * An error term against a reference value per reading, kept after the term's slots: the last
+   * reading (persistence) or its running mean (level, weighted as the error scale is). Returns the
+   * likelihood strength of the normalised error.
+   */
+  private double referenceTerm(double[] s, int off, double[] values, boolean runningMean) {
+    int ref = off + termSize;
+    double seen = s[seenSlot(off)];
+    double q = 0;
+    int n = 0;
+    for (int i = 0; i < readings; i++) {
+      double v = values[i];
+      if (Double.isNaN(v)) continue;
+      double r0 = s[ref + i];
+      if (!Double.isNaN(r0)) {
+        q += normalisedSquare(s, off, i, v - r0);
+        n++;
+      }
+      if (!runningMean || Double.isNaN(r0)) {
+        s[ref + i] = v;
+      } else if (!frozen(seen)) {
+        s[ref + i] = r0 + (v - r0) / runningDivisor(seen);
+      }
+    }
+    return likelihood(s, off, n == 0 ? Double.NaN : q / n);
+  }
+
+  /** The slot counting the raw scores a term has pushed (its events). */
+  private int seenSlot(int off) {
+    return off + readings + cfg.shortWindow() + 2;
+  }
+
+  /** A new value's weight in a term's running averages is 1 / this: n while few are seen, then errorWindow. */
+  private double runningDivisor(double seen) {
+    return Math.min(Math.max(seen, 1), cfg.errorWindow());
   }
 
   /**
@@ -205,9 +213,9 @@ public final class DetectorStages {
       s[k] = r2; // nothing to compare the first error with
       return 0;
     }
-    double seen = s[off + readings + cfg.shortWindow() + 2];
+    double seen = s[seenSlot(off)];
     double q = r2 / Math.max(m, MIN_MEAN_SQUARE);
-    if (!frozen(seen)) s[k] = m + (r2 - m) / Math.min(Math.max(seen, 1), cfg.errorWindow());
+    if (!frozen(seen)) s[k] = m + (r2 - m) / runningDivisor(seen);
     return q;
   }
 
@@ -218,7 +226,7 @@ public final class DetectorStages {
   private double likelihood(double[] s, int off, double q) {
     int w = cfg.shortWindow();
     int ring = off + readings;
-    int mu = ring + w, var = mu + 1, seen = mu + 2, red = mu + 3, mu1 = mu + 4, var1 = mu + 5;
+    int mu = ring + w, var = mu + 1, seen = seenSlot(off), red = mu + 3, mu1 = mu + 4, var1 = mu + 5;
     double raw = Double.isNaN(q) ? 0 : q / (q + cfg.errorScale() * cfg.errorScale());
     long n = (long) s[seen];
     s[ring + (int) (n % w)] = raw;

@@ -143,19 +143,12 @@ public final class NabBench {
       int best = 0;
       for (int c = 1; c < cand.length; c++) if (raw[k][c] > raw[k][best]) best = c;
       NabProfile prof = profiles.get(k);
-      NabScorer.ProfileResult nul = NabScorer.score(series, constant(series), prof, windows);
       float raise = (float) cand[best];
       out.add(new AlertResult(
           new NabScorer.ProfileResult(prof, new NabScorer.ThresholdScore(raise, raw[k][best], -1, -1, -1, -1),
-              nul.nullScore(), nul.perfectScore()),
+              NabScorer.nullScore(series, prof), windows * prof.tpWeight()),
           base.withThresholds(raise, (float) (raise * clearRatio))));
     }
-    return out;
-  }
-
-  private static List<double[]> constant(List<NabSeries> series) {
-    List<double[]> out = new ArrayList<>();
-    for (NabSeries s : series) out.add(new double[s.size()]);
     return out;
   }
 

@@ -191,13 +191,14 @@ public final class SkabBench {
   public static final int LONG_WINDOW = 5000;
 
   /**
-   * The alert policy of the SKAB configuration: raise at the file's training threshold after
-   * {@code MIN_EVENTS} consecutive rows above it (10 s: a pump fault persists, a glitch does not), clear below {@code CLEAR_FRACTION} of it. A test row's alarm
-   * is "an alert is open" (the state the stream keeps per device), so the alarm edges SKAB's
+   * The alert policy of the SKAB alarm: raise at the file's training threshold after {@code
+   * minEvents} consecutive rows above it (the configuration: {@link #MIN_EVENTS}, 10 s: a pump
+   * fault persists, a glitch does not), clear below {@code clearFraction} of it ({@link
+   * #CLEAR_FRACTION}). A test row's alarm is "an alert is open" (the state the stream keeps per device), so the alarm edges SKAB's
    * changepoint score counts are the RAISED and CLEARED transitions.
    */
-  public static AlertPolicy alertPolicy(float threshold) {
-    return new AlertPolicy(threshold, threshold * CLEAR_FRACTION, MIN_EVENTS, 0L, 0L, 0);
+  public static AlertPolicy alertPolicy(float threshold, int minEvents, float clearFraction) {
+    return new AlertPolicy(threshold, threshold * clearFraction, minEvents, 0L, 0L, 0);
   }
 
   /** Rows (about 1 s each) the score must stay above the threshold before an alert is raised. */

@@ -269,14 +269,18 @@ public final class NabScorer {
   public static ProfileResult score(
       List<NabSeries> series, List<double[]> scores, NabProfile p, int windowCount) {
     ThresholdScore best = optimise(series, scores, p);
+    return new ProfileResult(p, best, nullScore(series, p), windowCount * p.tpWeight());
+  }
+
+  /** The null detector's raw score (a constant score for every row, swept like any detector). */
+  public static double nullScore(List<NabSeries> series, NabProfile p) {
     List<double[]> nul = new ArrayList<>();
     for (NabSeries s : series) {
       double[] z = new double[s.size()];
       Arrays.fill(z, 0.5);
       nul.add(z);
     }
-    double nullScore = optimise(series, nul, p).score();
-    return new ProfileResult(p, best, nullScore, windowCount * p.tpWeight());
+    return optimise(series, nul, p).score();
   }
 
   private static void checkShapes(List<NabSeries> series, List<double[]> scores) {
