@@ -128,7 +128,7 @@ public final class BenchCommand implements Runnable {
       long start = System.nanoTime();
       SkabCorpus corpus = SkabCorpus.read(data);
       DetectorConfig dc = detectorOptions.apply(SkabBench.detector());
-      SeriesDetector det = BenchDetectors.create(detector, seed, dc);
+      SeriesDetector det = BenchDetectors.create(detector, seed, dc, detectorOptions.deviceWindow);
       java.util.Set<String> excluded = excludeReadings == null ? SkabBench.EXCLUDED_READINGS
           : java.util.Set.copyOf(excludeReadings.stream().filter(r -> !r.isBlank() && !r.equals("none")).toList());
       SkabBench.Settings s = new SkabBench.Settings(400, calibrationRows, quantile, hold, SkabScorer.WINDOW_MILLIS, excluded);
@@ -287,7 +287,7 @@ public final class BenchCommand implements Runnable {
       long start = System.nanoTime();
       NabCorpus corpus = NabCorpus.read(data);
       DetectorConfig dc = detectorOptions.apply(NabBench.detector());
-      SeriesDetector det = BenchDetectors.create(detector, seed, dc);
+      SeriesDetector det = BenchDetectors.create(detector, seed, dc, detectorOptions.deviceWindow);
       AlertPolicy alertBase = NabBench.alertPolicy().withSuppressEvents(suppress);
       int n = limit > 0 ? Math.min(limit, corpus.series().size()) : corpus.series().size();
       if (forecastError) {

@@ -84,6 +84,9 @@ public final class InspectCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "surprise   ln(MSE+eps) mean %s std %s; short window %d, long window %s%n",
           m.surpriseStats().logMean(), m.surpriseStats().logStd(), m.surpriseStats().shortWindow(),
           m.surpriseStats().longWindow() == 0 ? "training fit" : Integer.toString(m.surpriseStats().longWindow()));
+    if (m.featureSpec().deviceWindowEvents() > 0)
+      out.printf(Locale.ROOT, "features   per-device standardisation over %d events; state %d doubles per device%n",
+          m.featureSpec().deviceWindowEvents(), 2 * m.featureSpec().readings().size());
     if (m.scoreHead() == ModelMetadata.Head.FORECAST) {
       DetectorConfig dc = ScoringModel.readDetector(bytes, model.toString());
       int stateDoubles = new DetectorStages(dc, m.featureSpec().readings().size(), true).stateSize();

@@ -100,7 +100,7 @@ public final class DetectorStages {
   /** A fresh device: nothing seen. */
   public void initState(double[] s) {
     checkState(s);
-    Arrays.fill(s, 0.0);
+    Arrays.fill(s, 0, size, 0.0);
     if (forecast) initTerm(s, forecastOff);
     if (persistenceOff >= 0) {
       initTerm(s, persistenceOff);
@@ -334,8 +334,9 @@ public final class DetectorStages {
         + t * 0.17087277))))))));
   }
 
+  // The state is s[0, size); a caller may keep more after it (ScoringModel: the encoder's per-device standardisation).
   private void checkState(double[] s) {
-    if (s.length != size)
+    if (s.length < size)
       throw new IllegalArgumentException("detector state must have " + size + " values, got " + s.length);
   }
 }

@@ -193,8 +193,9 @@ public final class ScoringModel implements AutoCloseable {
 
   /** A fresh device memory sized for this model. */
   public DeviceMemory newMemory() {
-    double[] d = new double[stages == null ? 0 : stages.stateSize()];
+    double[] d = new double[doubleStateSize()];
     if (stages != null) stages.initState(d);
+    encoder.initDeviceState(d, encoderStateOffset());
     int state = meta == null ? 0 : meta.layers() * meta.hiddenSize();
     return new DeviceMemory(state, meta != null && meta.cell().hasCellState(),
         meta != null && meta.hasForecast() ? meta.inputSize() : 0, d);
@@ -205,7 +206,8 @@ public final class ScoringModel implements AutoCloseable {
    * {@code m} in place and returns the score in [0, 1].
    */
   public float score(ScannerEvent e, DeviceMemory m) {
-    encoder.encode(e, m.lastEventTime, x);
+    checkMemory(m);
+    encoder.encode(e, m.lastEventTime, m.detector, encoderStateOffset(), x);
     readings(e, values);
     return scoreEncoded(x, values, e.getEventTime().toEpochMilli(), m);
   }
@@ -234,7 +236,7 @@ public final class ScoringModel implements AutoCloseable {
       throw new IllegalArgumentException("encoded event has " + encoded.length + " features, model needs " + spec.size());
     int hSize = meta == null ? 0 : meta.layers() * meta.hiddenSize();
     int pSize = meta != null && meta.hasForecast() ? meta.inputSize() : 0;
-    if (m.h.length != hSize || m.pred.length != pSize || m.detector.length != (stages == null ? 0 : stages.stateSize()))
+    if (m.h.length != hSize || m.pred.length != pSize || m.detector.length != doubleStateSize())
       throw new IllegalArgumentException("device memory is not sized for model " + modelId);
     float s;
     if (stages == null) {
@@ -249,6 +251,24 @@ public final class ScoringModel implements AutoCloseable {
     m.lastEventTime = eventTimeMillis;
     m.eventCount++;
     return s;
+  }
+
+  /**
+   * Doubles of a device's {@link DeviceMemory#detector} state: the detector stages' state, then the
+   * encoder's per-device standardisation (when the feature spec has one).
+   */
+  public int doubleStateSize() {
+    return encoderStateOffset() + encoder.deviceStateSize();
+  }
+
+  /** Where the encoder's per-device standardisation state starts in {@link DeviceMemory#detector}. */
+  public int encoderStateOffset() {
+    return stages == null ? 0 : stages.stateSize();
+  }
+
+  private void checkMemory(DeviceMemory m) {
+    if (m.detector.length != doubleStateSize())
+      throw new IllegalArgumentException("device memory is not sized for model " + modelId);
   }
 
   /** True while the device has stepped at most warmupEvents events (its state is still filling). */
