@@ -408,13 +408,15 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--model", description = "Model file to score with (default: a random GRU H=64 fitted to the simulator's features).")
     Path model;
 
+    @picocli.CommandLine.Mixin RuntimeOptions runtime = new RuntimeOptions();
+
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       if (events < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--events must be >= 1");
-      io.jamwatch.stream.StreamBenchmark.main(
-          model == null ? new String[] {Integer.toString(events)} : new String[] {Integer.toString(events), model.toString()});
+      io.jamwatch.stream.StreamBenchmark.main(new String[] {
+          Integer.toString(events), model == null ? "-" : model.toString(), runtime.runtime().key()});
       return 0;
     }
   }
