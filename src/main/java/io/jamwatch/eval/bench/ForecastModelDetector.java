@@ -12,6 +12,7 @@ import io.jamwatch.train.TrainResult;
 import io.jamwatch.train.Trainer;
 import io.jamwatch.train.TrainingData;
 import io.jamwatch.onnx.ModelMetadata;
+import io.jamwatch.onnx.ModelRuntime;
 import io.jamwatch.onnx.OnnxExporter;
 import io.jamwatch.scoring.DetectorConfig;
 import io.jamwatch.scoring.ScoringModel;
@@ -22,7 +23,8 @@ import java.util.List;
  * jamwatch's own detector on a benchmark series, through exactly the production path: the feature
  * spec fitted on the training rows ({@link FeatureSpec#fit}), a small forecast-head network trained
  * by {@link Trainer}, exported to ONNX by {@link OnnxExporter}, and every row scored by {@link
- * ScoringModel#score} (ONNX Runtime, one step per row, the forecast-surprise anomaly likelihood).
+ * ScoringModel#score} (ONNX Runtime unless {@link #withRuntime} says otherwise, one step per row, the
+ * forecast-surprise anomaly likelihood).
  */
 public final class ForecastModelDetector implements PretrainableDetector {
 
@@ -30,10 +32,16 @@ public final class ForecastModelDetector implements PretrainableDetector {
   private final int warmupEvents;
   private final int longWindow;
   private final DetectorConfig detector; // null: the model file's default
+  private final ModelRuntime runtime;
 
   /** The same detector with this post-step detector configuration written into its model. */
   public ForecastModelDetector withDetector(DetectorConfig d) {
-    return new ForecastModelDetector(config, warmupEvents, longWindow, d);
+    return new ForecastModelDetector(config, warmupEvents, longWindow, d, runtime);
+  }
+
+  /** The same detector with its model stepped by {@code r} ({@code bench --runtime}). */
+  public ForecastModelDetector withRuntime(ModelRuntime r) {
+    return new ForecastModelDetector(config, warmupEvents, longWindow, detector, r);
   }
 
   /**
@@ -43,11 +51,13 @@ public final class ForecastModelDetector implements PretrainableDetector {
    *     2017 adapts online (ForecastSurprise.Stats.longWindow)
    */
   public ForecastModelDetector(TrainConfig config, int warmupEvents, int longWindow) {
-    this(config, warmupEvents, longWindow, null);
+    this(config, warmupEvents, longWindow, null, ModelRuntime.ORT);
   }
 
-  private ForecastModelDetector(TrainConfig config, int warmupEvents, int longWindow, DetectorConfig detector) {
+  private ForecastModelDetector(TrainConfig config, int warmupEvents, int longWindow, DetectorConfig detector,
+      ModelRuntime runtime) {
     this.detector = detector;
+    this.runtime = java.util.Objects.requireNonNull(runtime, "runtime");
     if (longWindow < 0) {
       throw new IllegalArgumentException("long window must be >= 0, got " + longWindow);
     }
@@ -148,7 +158,7 @@ public final class ForecastModelDetector implements PretrainableDetector {
     if (detector != null) {
       bytes = ScoringModel.withDetector(bytes, detector);
     }
-    return new Fitted(ScoringModel.load(bytes, "benchmark model of " + own.get(0).getDeviceId()), r);
+    return new Fitted(ScoringModel.load(bytes, "benchmark model of " + own.get(0).getDeviceId(), runtime), r);
   }
 
   /** One device's events encoded by the one FeatureEncoder. */
