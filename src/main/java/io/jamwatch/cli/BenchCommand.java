@@ -63,6 +63,11 @@ public final class BenchCommand implements Runnable {
     return n;
   }
 
+  /** A model detector stepped by {@code r}; the model-free ones have no model to step. */
+  static SeriesDetector withRuntime(SeriesDetector d, io.jamwatch.onnx.ModelRuntime r) {
+    return d instanceof io.jamwatch.eval.bench.ForecastModelDetector f ? f.withRuntime(r) : d;
+  }
+
   static io.jamwatch.eval.bench.ForecastModelDetector forecastDetector(SeriesDetector d) {
     if (d instanceof io.jamwatch.eval.bench.ForecastModelDetector f) return f;
     throw new IllegalArgumentException("--forecast-error needs a forecast-head detector (gru, lstm, rnn), got " + d.name());
@@ -76,6 +81,8 @@ public final class BenchCommand implements Runnable {
       description = "SKAB: per-file fit on the first 400 rows, one alarm per test row; F1/FAR/MAR and changepoint scores.")
   static final class Skab implements Callable<Integer> {
     @picocli.CommandLine.Mixin DetectorOptions detectorOptions = new DetectorOptions();
+
+    @picocli.CommandLine.Mixin RuntimeOptions runtime = new RuntimeOptions();
 
     @Option(names = "--data", defaultValue = "../shared/eval/skab", description = "SKAB corpus folder (default: ${DEFAULT-VALUE}).")
     Path data;
@@ -128,7 +135,7 @@ public final class BenchCommand implements Runnable {
       long start = System.nanoTime();
       SkabCorpus corpus = SkabCorpus.read(data);
       DetectorConfig dc = detectorOptions.apply(SkabBench.detector());
-      SeriesDetector det = BenchDetectors.create(detector, seed, dc, detectorOptions.deviceWindow);
+      SeriesDetector det = withRuntime(BenchDetectors.create(detector, seed, dc, detectorOptions.deviceWindow), runtime.runtime());
       java.util.Set<String> excluded = excludeReadings == null ? SkabBench.EXCLUDED_READINGS
           : java.util.Set.copyOf(excludeReadings.stream().filter(r -> !r.isBlank() && !r.equals("none")).toList());
       SkabBench.Settings s = new SkabBench.Settings(400, calibrationRows, quantile, hold, SkabScorer.WINDOW_MILLIS, excluded);
@@ -255,6 +262,8 @@ public final class BenchCommand implements Runnable {
   static final class Nab implements Callable<Integer> {
     @picocli.CommandLine.Mixin DetectorOptions detectorOptions = new DetectorOptions();
 
+    @picocli.CommandLine.Mixin RuntimeOptions runtime = new RuntimeOptions();
+
     @Option(names = "--data", defaultValue = "../shared/eval/nab", description = "NAB corpus folder (default: ${DEFAULT-VALUE}).")
     Path data;
 
@@ -287,7 +296,7 @@ public final class BenchCommand implements Runnable {
       long start = System.nanoTime();
       NabCorpus corpus = NabCorpus.read(data);
       DetectorConfig dc = detectorOptions.apply(NabBench.detector());
-      SeriesDetector det = BenchDetectors.create(detector, seed, dc, detectorOptions.deviceWindow);
+      SeriesDetector det = withRuntime(BenchDetectors.create(detector, seed, dc, detectorOptions.deviceWindow), runtime.runtime());
       AlertPolicy alertBase = NabBench.alertPolicy().withSuppressEvents(suppress);
       int n = limit > 0 ? Math.min(limit, corpus.series().size()) : corpus.series().size();
       if (forecastError) {
@@ -408,13 +417,15 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--model", description = "Model file to score with (default: a random GRU H=64 fitted to the simulator's features).")
     Path model;
 
+    @picocli.CommandLine.Mixin RuntimeOptions runtime = new RuntimeOptions();
+
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       if (events < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--events must be >= 1");
-      io.jamwatch.stream.StreamBenchmark.main(
-          model == null ? new String[] {Integer.toString(events)} : new String[] {Integer.toString(events), model.toString()});
+      io.jamwatch.stream.StreamBenchmark.main(new String[] {
+          Integer.toString(events), model == null ? "-" : model.toString(), runtime.runtime().key()});
       return 0;
     }
   }

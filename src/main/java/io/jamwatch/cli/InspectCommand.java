@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jamwatch.features.FeatureSpec;
 import io.jamwatch.onnx.ModelMetadata;
+import io.jamwatch.onnx.ModelRuntime;
+import io.jamwatch.onnx.StepperParity;
 import io.jamwatch.onnx.OnnxExporter;
 import io.jamwatch.onnx.OnnxModelCheck;
 import io.jamwatch.scoring.ScoringModel;
@@ -44,6 +46,11 @@ public final class InspectCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print the card as JSON (machine-readable) instead of text.")
   boolean json;
+
+  @Option(names = "--runtime-check", paramLabel = "STEPS", defaultValue = "0",
+      description = "Also run the java runtime's load-time check against ONNX Runtime with this many seeded random steps"
+          + " (0 = skip; the load itself uses " + StepperParity.STEPS + ") and print the largest difference per output.")
+  int runtimeCheckSteps;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -110,6 +117,16 @@ public final class InspectCommand implements Callable<Integer> {
     for (String s : io) out.println(s);
     List<String> problems = OnnxModelCheck.problems(proto);
     out.println("checks     " + (problems.isEmpty() ? "passed" : String.join("; ", problems)));
+    if (problems.isEmpty() && runtimeCheckSteps > 0) {
+      try (ScoringModel ort = ScoringModel.load(bytes, model.toString(), ModelRuntime.ORT);
+          ScoringModel java = ScoringModel.load(bytes, model.toString(), ModelRuntime.JAVA)) {
+        StepperParity.Result r = StepperParity.compare(ort.stepper(), java.stepper(), runtimeCheckSteps, StepperParity.SEED);
+        out.println("runtime    java accepted; " + r.describe());
+      } catch (IllegalArgumentException e) {
+        out.println("runtime    java refused: " + e.getMessage());
+        return 1;
+      }
+    }
     return problems.isEmpty() ? 0 : 1;
   }
 

@@ -3,6 +3,7 @@ package io.jamwatch.scoring;
 import io.jamwatch.onnx.OnnxModelCheck;
 import io.jamwatch.onnx.OnnxExporter;
 import io.jamwatch.onnx.ModelMetadata;
+import io.jamwatch.onnx.ModelRuntime;
 import io.jamwatch.onnx.OrtStepper;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
@@ -11,6 +12,7 @@ import io.jamwatch.avro.EventType;
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.features.FeatureEncoder;
 import io.jamwatch.features.FeatureSpec;
+import io.jamwatch.model.Stepper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,7 +41,8 @@ import java.util.Map;
  * feature spec alone, without a network (the ablation row "model-free").
  *
  * A model whose metadata or feature spec this build cannot honour is refused at load with a
- * message naming what. Holds one {@link OrtStepper}: not thread-safe, one per stream thread.
+ * message naming what. Holds one {@link Stepper} of the chosen {@link ModelRuntime} ({@link
+ * OrtStepper} by default): not thread-safe, one per stream thread.
  */
 public final class ScoringModel implements AutoCloseable {
   /** metadata_props key of the detector configuration (JSON, {@link DetectorConfig#toJson()}). */
@@ -49,7 +52,8 @@ public final class ScoringModel implements AutoCloseable {
   private final ModelMetadata meta; // null for a model-free scorer
   private final FeatureSpec spec;
   private final FeatureEncoder encoder;
-  private final OrtStepper stepper; // null for a model-free scorer
+  private final Stepper stepper; // null for a model-free scorer
+  private final ModelRuntime runtime;
   private final DetectorStages stages; // null unless the score is unsupervised
   private final int warmupEvents;
   private final String[] readingNames; // [R]
@@ -57,13 +61,14 @@ public final class ScoringModel implements AutoCloseable {
   private final double[] values; // [R] work buffer: this event's readings
   private final float[] x; // [F] work buffer
 
-  private ScoringModel(String modelId, ModelMetadata meta, FeatureSpec spec, OrtStepper stepper,
+  private ScoringModel(String modelId, ModelMetadata meta, FeatureSpec spec, Stepper stepper, ModelRuntime runtime,
       DetectorConfig detector, int warmupEvents) {
     this.modelId = modelId;
     this.meta = meta;
     this.spec = spec;
     this.encoder = new FeatureEncoder(spec);
     this.stepper = stepper;
+    this.runtime = runtime;
     boolean unsupervised = meta == null || meta.scoreHead() == ModelMetadata.Head.FORECAST;
     this.stages = unsupervised ? new DetectorStages(detector, spec.readings().size(), meta != null) : null;
     this.warmupEvents = warmupEvents;
@@ -80,7 +85,7 @@ public final class ScoringModel implements AutoCloseable {
    */
   public static ScoringModel modelFree(FeatureSpec spec, DetectorConfig detector, int warmupEvents) {
     String id = "model-free:" + Integer.toHexString((spec.toJson() + detector.toJson()).hashCode());
-    return new ScoringModel(id, null, spec, null, detector, warmupEvents);
+    return new ScoringModel(id, null, spec, null, ModelRuntime.ORT, detector, warmupEvents);
   }
 
   /** Model bytes with {@code detector} written into their metadata (replacing any earlier one). */
@@ -99,28 +104,43 @@ public final class ScoringModel implements AutoCloseable {
     return b.build().toByteArray();
   }
 
-  /** Loads an .onnx file written by {@link OnnxExporter}. */
+  /** Loads an .onnx file written by {@link OnnxExporter}, stepped by ONNX Runtime. */
   public static ScoringModel load(Path onnx) {
+    return load(onnx, ModelRuntime.ORT);
+  }
+
+  /** Loads an .onnx file written by {@link OnnxExporter}, stepped by {@code runtime}. */
+  public static ScoringModel load(Path onnx, ModelRuntime runtime) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(onnx);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read model file " + onnx, e);
     }
-    return load(bytes, onnx.toString());
+    return load(bytes, onnx.toString(), runtime);
   }
 
-  /** Loads model bytes; {@code source} names them in error messages. */
+  /** Loads model bytes, stepped by ONNX Runtime; {@code source} names them in error messages. */
   public static ScoringModel load(byte[] bytes, String source) {
+    return load(bytes, source, ModelRuntime.ORT);
+  }
+
+  /**
+   * Loads model bytes, stepped by {@code runtime} (for {@code java}: refused unless it agrees with
+   * ONNX Runtime, see {@link ModelRuntime}); {@code source} names them in error messages.
+   */
+  public static ScoringModel load(byte[] bytes, String source, ModelRuntime runtime) {
     ModelMetadata meta = readMetadata(bytes, source);
-    OrtStepper stepper;
+    Stepper stepper;
     try {
-      stepper = new OrtStepper(bytes, meta);
+      stepper = runtime.open(bytes, meta);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("model " + source + " cannot be used: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "model " + source + (runtime == ModelRuntime.ORT ? " cannot be used: " : " is refused for model.runtime="
+              + runtime.key() + ": ") + e.getMessage(), e);
     }
-    return new ScoringModel(OnnxExporter.modelId(bytes), meta, meta.featureSpec(), stepper, readDetector(bytes, source),
-        meta.warmupEvents());
+    return new ScoringModel(OnnxExporter.modelId(bytes), meta, meta.featureSpec(), stepper, runtime,
+        readDetector(bytes, source), meta.warmupEvents());
   }
 
   /** The detector configuration in model bytes, or the default when the file has none. */
@@ -277,8 +297,13 @@ public final class ScoringModel implements AutoCloseable {
   }
 
   /** The stepper (for benchmarks and tools that need raw steps). */
-  public OrtStepper stepper() {
+  public Stepper stepper() {
     return stepper;
+  }
+
+  /** What steps the model: ONNX Runtime or the Java forward. */
+  public ModelRuntime runtime() {
+    return runtime;
   }
 
   @Override
