@@ -1,5 +1,6 @@
 package io.jamwatch.scoring;
 
+import io.jamwatch.model.NormalTail;
 import java.util.Arrays;
 
 /**
@@ -304,34 +305,9 @@ public final class DetectorStages {
     return cfg.referenceEvents() > 0 && seen >= cfg.referenceEvents();
   }
 
-  /**
-   * ln Q(z), Q the standard normal upper tail, from the log of Numerical Recipes' Chebyshev fit to
-   * erfc (fractional error below 1.2e-7): exact enough in double for any z, never -infinity.
-   */
+  /** ln Q(z), Q the standard normal upper tail ({@link NormalTail}). */
   static double logUpperTail(double z) {
-    double x = z / Math.sqrt(2.0);
-    if (x < 0) {
-      return Math.log1p(-0.5 * erfcNonNegative(-x));
-    }
-    return Math.log(0.5) + logErfcNonNegative(x);
-  }
-
-  private static double erfcNonNegative(double x) {
-    return Math.exp(logErfcNonNegative(x));
-  }
-
-  private static double logErfcNonNegative(double z) {
-    double t = 1.0 / (1.0 + 0.5 * z);
-    return Math.log(t) - z * z - 1.26551223
-        + t * (1.00002368
-        + t * (0.37409196
-        + t * (0.09678418
-        + t * (-0.18628806
-        + t * (0.27886807
-        + t * (-1.13520398
-        + t * (1.48851587
-        + t * (-0.82215223
-        + t * 0.17087277))))))));
+    return NormalTail.logUpperTail(z);
   }
 
   // The state is s[0, size); a caller may keep more after it (ScoringModel: the encoder's per-device standardisation).
