@@ -55,16 +55,16 @@ class GoldenScoresTest {
 
   @Test
   void gruRiskHeadScoresAreTheGoldenOnes() {
-    assertEquals(0L, crc(TestModels.random(dir, "gru.onnx", CellType.GRU, false, 1)));
+    assertEquals(1730203811L, crc(TestModels.random(dir, "gru.onnx", CellType.GRU, false, 1)));
   }
 
   @Test
   void lstmForecastHeadScoresAreTheGoldenOnes() {
-    assertEquals(0L, crc(TestModels.random(dir, "lstm.onnx", CellType.LSTM, true, 11)));
+    assertEquals(176437845L, crc(TestModels.random(dir, "lstm.onnx", CellType.LSTM, true, 11)));
   }
 
   @Test
   void gruForecastHeadScoresAreTheGoldenOnes() {
-    assertEquals(0L, crc(TestModels.random(dir, "gruf.onnx", CellType.GRU, true, 5)));
+    assertEquals(3493498179L, crc(TestModels.random(dir, "gruf.onnx", CellType.GRU, true, 5)));
   }
 }
