@@ -38,6 +38,14 @@ public final class DeviceMemory {
     detector = detectorInit.clone();
   }
 
+  /**
+   * A memory of explicit sizes, not tied to a loaded model (e.g. to carry a stored state of another
+   * form across a migration); its detector starts at zeros.
+   */
+  public static DeviceMemory sized(int stateSize, boolean cellState, int predSize, int detectorSize) {
+    return new DeviceMemory(stateSize, cellState, predSize, new double[detectorSize]);
+  }
+
   // Accessors beside the public fields: the stream's DeviceStateMapper (branch h4) codes against
   // them, the offline paths against the fields; both see the same live arrays.
 
