@@ -328,6 +328,38 @@ class ScoringTopologyTest {
   }
 
   @Test
+  void continuesAStateWrittenInThePreviousAvroFormBitForBit() {
+    Path model = TestModels.random(dir, "gru.onnx", CellType.GRU, false, 1);
+    start(model);
+    List<ScannerEvent> in = TestEvents.lines(1, 1, 12, 1000, 3);
+    try (ScoringModel offline = ScoringModel.load(model)) {
+      // The first 8 events as the previous release stored them: an Avro version-2 DeviceState.
+      DeviceMemory mem = offline.newMemory();
+      List<String> ids = new ArrayList<>();
+      for (ScannerEvent e : in.subList(0, 8)) {
+        offline.score(e, mem);
+        ids.add(e.getEventId());
+      }
+      io.jamwatch.avro.DeviceState old = new DeviceStateMapper().toState(
+          offline.modelId(), "L00", mem, new io.jamwatch.scoring.AlertState(), 0.5f, T0, ids);
+      String device = in.get(0).getDeviceId();
+      stored.put(device, new AvroSerde<io.jamwatch.avro.DeviceState>(io.jamwatch.avro.DeviceState.getClassSchema()).encode(old));
+
+      pipe(in.get(3)); // a duplicate by its eventId string, recognised through the migrated hashes
+      assertEquals(1.0, metrics.deadLetters(io.jamwatch.scoring.RejectReason.DUPLICATE));
+      for (ScannerEvent e : in.subList(8, 12)) {
+        pipe(e);
+        float want = offline.score(e, mem);
+        JamRiskScore got = scores.readValue();
+        assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got.getScore()), "continued, not reset");
+      }
+      assertEquals(12, state(device).getEventCount());
+      assertTrue(DeviceStateCodec.isCompact(stored.get(device)), "rewritten in the compact form");
+      assertEquals(0.0, metrics.resets(StreamMetrics.ResetCause.UNKNOWN_VERSION));
+    }
+  }
+
+  @Test
   void resetsStateWrittenByAnotherModelAndCountsIt() {
     Path first = TestModels.random(dir, "a.onnx", CellType.GRU, false, 1);
     Path second = TestModels.random(dir, "b.onnx", CellType.GRU, false, 2);
