@@ -55,6 +55,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
   private DeviceRecord device;
   private AlertExplainer explainer; // built for the current model on its first raise
   private long applied; // events applied by this processor, for the sampled step timer
+  private final JamRiskScore score = new JamRiskScore();
 
   ScoringProcessor(StreamConfig config, ModelProvider models, StreamMetrics metrics) {
     this.config = config;
@@ -97,17 +98,15 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
     store.put(id, DeviceStateCodec.encode(device, e.getLineId()));
 
     long t = outcomeTime;
-    JamRiskScore out =
-        JamRiskScore.newBuilder()
-            .setDeviceId(id)
-            .setLineId(e.getLineId())
-            .setEventTime(e.getEventTime())
-            .setEventId(e.getEventId())
-            .setModelId(m.modelId())
-            .setScore(o.score)
-            .setWarming(o.warming)
-            .setEventCount(device.memory.eventCount)
-            .build();
+    JamRiskScore out = score; // reused: the sink serialises it within forward()
+    out.setDeviceId(id);
+    out.setLineId(e.getLineId());
+    out.setEventTime(e.getEventTime());
+    out.setEventId(e.getEventId());
+    out.setModelId(m.modelId());
+    out.setScore(o.score);
+    out.setWarming(o.warming);
+    out.setEventCount(device.memory.eventCount);
     context.forward(new Record<>(id, out, t), JamwatchTopology.SCORES_SINK);
     if (o.transition != AlertPolicy.Transition.NONE) {
       boolean raised = o.transition == AlertPolicy.Transition.RAISED;
