@@ -143,7 +143,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
 
   /** The model id behind a stored fingerprint: the current model's, else the fingerprint's hex (the id's prefix). */
   private String modelIdOf(long fingerprint) {
-    return scorer != null && scorer.fingerprint() == fingerprint ? model.modelId() : IdHash.hex(fingerprint);
+    return currentScorer().fingerprint() == fingerprint ? model.modelId() : IdHash.hex(fingerprint);
   }
 
   private void outcomeEvent(String device, String line, long time) {

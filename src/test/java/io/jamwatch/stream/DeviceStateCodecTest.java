@@ -189,10 +189,17 @@ class DeviceStateCodecTest {
     try (ScoringModel m = ScoringModel.load(p)) {
       DeviceRecord d = new DeviceRecord(m.newMemory());
       d.clear();
-      for (int i = 0; i < 16; i++) d.remember(IdHash.of("L00-S01#" + i), 16);
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        ids.add("L00-S01#" + (1000 + i));
+        d.remember(IdHash.of(ids.get(i)), 16);
+      }
       int n = DeviceStateCodec.encode(d, "L00").length;
-      System.out.printf("stored state %s H=64 %s: %d B (memory arrays %d B)%n", cell, forecast ? "forecast" : "risk", n,
-          4 * (d.memory.h.length + d.memory.c.length + d.memory.pred.length) + 8 * d.memory.detector.length);
+      int avro = new AvroSerde<DeviceState>(DeviceState.getClassSchema())
+          .encode(new DeviceStateMapper().toState(m.modelId(), "L00", d.memory, d.alert, 0.5f, TestEvents.T0, ids)).length;
+      System.out.printf("stored state %s H=64 %s: %d B (memory arrays %d B); version-2 Avro form: %d B%n", cell,
+          forecast ? "forecast" : "risk", n,
+          4 * (d.memory.h.length + d.memory.c.length + d.memory.pred.length) + 8 * d.memory.detector.length, avro);
       return n;
     }
   }

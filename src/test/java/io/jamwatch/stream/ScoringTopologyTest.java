@@ -450,6 +450,31 @@ class ScoringTopologyTest {
   }
 
   @Test
+  void evictsAStateStoredInThePreviousAvroFormClosingItsOpenAlert() {
+    StreamConfig cfg =
+        StreamConfig.defaults()
+            .withState(new StreamConfig.DeviceStatePolicy(600_000, 3_600_000L, 16, 1_000, 0, 30_000));
+    Path model = TestModels.random(dir, "gru.onnx", CellType.GRU, false, 1);
+    start(model, cfg);
+    try (ScoringModel m = ScoringModel.load(model)) {
+      io.jamwatch.scoring.AlertState open = new io.jamwatch.scoring.AlertState();
+      open.open = true;
+      open.raisedAt = T0 - 5_000;
+      open.peak = 0.9f;
+      io.jamwatch.avro.DeviceState old = new DeviceStateMapper().toState(
+          m.modelId(), "L7", m.newMemory(), open, 0.8f, T0, List.of("x1"));
+      stored.put("OLD", new AvroSerde<io.jamwatch.avro.DeviceState>(io.jamwatch.avro.DeviceState.getClassSchema()).encode(old));
+      driver.advanceWallClockTime(Duration.ofMinutes(61));
+      assertNull(state("OLD"), "evicted after an hour unseen");
+      JamAlert cleared = alerts.readValuesToList().get(0);
+      assertEquals(AlertKind.CLEARED, cleared.getKind());
+      assertEquals("L7", cleared.getLineId());
+      assertEquals(m.modelId(), cleared.getModelId(), "the fingerprint of the current model gives its full id");
+      assertEquals(0.9f, cleared.getPeakScore());
+    }
+  }
+
+  @Test
   void evictsDevicesNotSeenForTtlAndCountsThem() {
     StreamConfig cfg =
         StreamConfig.defaults()
