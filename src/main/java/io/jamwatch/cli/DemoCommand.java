@@ -144,7 +144,7 @@ public final class DemoCommand implements Callable<Integer> {
       ReloadingModelProvider models = new ReloadingModelProvider(model);
       String modelId = models.modelId();
       Detector detector = new Detector(cfg, models, metrics);
-      StatusTracker tracker = new StatusTracker(detector, modelId);
+      StatusTracker tracker = new StatusTracker(detector, models::modelsInUse);
       // The dashboard is the demo's page: its own consumer of jam-risk / jam-alerts /
       // scanner-events, plus the detector's /metrics and /status on the same port.
       Dashboard http;

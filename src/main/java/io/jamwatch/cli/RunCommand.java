@@ -58,7 +58,7 @@ public final class RunCommand implements Callable<Integer> {
     StreamMetrics metrics = new StreamMetrics();
     ReloadingModelProvider models = new ReloadingModelProvider(cfg.modelPath(), cfg.runtime());
     Detector detector = new Detector(cfg, models, metrics);
-    StatusTracker tracker = new StatusTracker(detector, models.modelId());
+    StatusTracker tracker = new StatusTracker(detector, models::modelsInUse);
     StatusHttpServer http =
         cfg.httpPort() == 0
             ? null

@@ -2,23 +2,20 @@ package io.jamwatch.eval;
 
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.scoring.AlertPolicy;
-import io.jamwatch.scoring.AlertState;
-import io.jamwatch.scoring.DeviceMemory;
-import io.jamwatch.scoring.ScoringModel;
 import io.jamwatch.scoring.DeviceEventPolicy;
+import io.jamwatch.scoring.DeviceRecord;
+import io.jamwatch.scoring.DeviceScorer;
 import io.jamwatch.scoring.RejectReason;
+import io.jamwatch.scoring.ScoringModel;
 import io.jamwatch.stream.StreamConfig;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Scores recorded events offline exactly as the stream does (stream/ScoringProcessor): the same
- * {@link DeviceEventPolicy} decides per device whether an event is rejected (state untouched) and
- * whether the memory starts fresh (first event, silence gap), and the same {@link
- * ScoringModel#score} steps a {@link DeviceMemory} once per accepted event, so a score here equals
- * the stream's bit for bit.
+ * Scores recorded events offline exactly as the stream does (stream/ScoringProcessor): both call
+ * {@link DeviceScorer#apply} on a device's {@link DeviceRecord} (here kept in a map, there in the
+ * state store), so admission, resets, the step, the alert policy and duplicate recognition (64-bit
+ * eventId hashes) are the same code and a score here equals the stream's bit for bit.
  *
  * <p>Not replicated: the stream's future-skew check against the wall clock (a recorded log is in
  * the past by construction: {@link DeviceEventPolicy#NO_WALL_CLOCK}), TTL eviction (wall clock) and
@@ -37,37 +34,19 @@ public final class OfflineScorer {
     }
   }
 
-  private final ScoringModel model;
-  private final DeviceEventPolicy policy;
-  private final AlertPolicy alerts; // null: scores only
-  private final Map<String, Device> devices = new HashMap<>();
-
-  private static final class Device {
-    final DeviceMemory memory;
-    final AlertState alert = new AlertState();
-    final String modelId;
-    long last;
-    final List<String> recent;
-
-    Device(DeviceMemory memory, String modelId, int recentIds) {
-      this.memory = memory;
-      this.modelId = modelId;
-      this.recent = new ArrayList<>(recentIds + 1);
-    }
-  }
+  private final DeviceScorer scorer;
+  private final Map<String, DeviceRecord> devices = new HashMap<>();
 
   public OfflineScorer(ScoringModel model, StreamConfig.DeviceStatePolicy policy, StreamConfig.InputChecks checks) {
     this(model, StreamConfig.eventPolicy(checks, policy), null);
   }
 
   /**
-   * The stream's per-device path: admission and resets by {@code policy}, one step of {@code
-   * model}, then {@code alerts} (null: no alert policy) on the score, as ScoringProcessor applies it.
+   * The stream's per-device path ({@link DeviceScorer}): admission and resets by {@code policy},
+   * one step of {@code model}, then {@code alerts} (null: no alert policy) on the score.
    */
   public OfflineScorer(ScoringModel model, DeviceEventPolicy policy, AlertPolicy alerts) {
-    this.model = model;
-    this.policy = policy;
-    this.alerts = alerts;
+    this.scorer = new DeviceScorer(model, policy, alerts);
   }
 
   /** With the stream's default policy and checks. */
@@ -76,33 +55,21 @@ public final class OfflineScorer {
   }
 
   public ScoringModel model() {
-    return model;
+    return scorer.model();
   }
 
   public Scored score(ScannerEvent e) {
-    RejectReason bad = policy.checkEvent(e, DeviceEventPolicy.NO_WALL_CLOCK);
-    if (bad != null) {
-      return new Scored(bad, Float.NaN, false, -1, false);
-    }
-    long t = e.getEventTime().toEpochMilli();
-    Device d = devices.get(e.getDeviceId());
-    DeviceEventPolicy.Start start;
+    DeviceRecord d = devices.get(e.getDeviceId());
     if (d == null) {
-      d = new Device(model.newMemory(), model.modelId(), policy.recentEventIds());
+      d = scorer.newRecord();
       devices.put(e.getDeviceId(), d);
-      start = DeviceEventPolicy.Start.FIRST_EVENT;
-    } else {
-      bad = policy.checkAgainstDevice(e, d.last, d.recent);
-      if (bad != null) {
-        return new Scored(bad, Float.NaN, false, d.memory.eventCount(), false);
-      }
-      start = policy.start(d.modelId, d.last, model.modelId(), t);
     }
-    float s = policy.step(model, e, d.memory, start.resets());
-    boolean warming = model.warming(d.memory);
-    d.last = t;
-    policy.remember(d.recent, e.getEventId());
-    AlertPolicy.Transition tr = alerts == null ? AlertPolicy.Transition.NONE : alerts.apply(d.alert, s, t, warming);
-    return new Scored(null, s, warming, d.memory.eventCount(), start.resets(), tr);
+    DeviceScorer.Outcome o = scorer.apply(d, e, DeviceEventPolicy.NO_WALL_CLOCK, null);
+    if (o.reject != null) {
+      // The device's count when checked against the device, -1 when the event alone was refused.
+      boolean againstDevice = o.reject == RejectReason.DUPLICATE || o.reject == RejectReason.OUT_OF_ORDER;
+      return new Scored(o.reject, Float.NaN, false, againstDevice ? d.memory.eventCount() : -1, false);
+    }
+    return new Scored(null, o.score, o.warming, d.memory.eventCount(), o.reset != DeviceScorer.Reset.NONE, o.transition);
   }
 }

@@ -3,7 +3,7 @@ package io.jamwatch.scoring;
 /**
  * What followed each RAISED alert: a jam within the alert's horizon (the model's: "a jam within
  * the next H") or not. Kafka-free; the per-device pending raises live in {@link AlertState} (and so
- * in the stored DeviceState), so a restart neither loses nor doubles an outcome.
+ * in the stored device state), so a restart neither loses nor doubles an outcome.
  *
  * <p>Per event at time {@code t}, before the alert policy's transition of that event is recorded:
  * every pending raise older than the horizon ({@code t - raisedAt > horizon}) resolves as "no jam";

@@ -1,8 +1,8 @@
 package io.jamwatch.scoring;
 
 /**
- * The alert fields of one device's state, mutable and reused by the processor; mapped to and from
- * {@link io.jamwatch.avro.DeviceState} by the stream's DeviceStateMapper.
+ * The alert fields of one device's state ({@link DeviceRecord#alert}), mutable and reused; stored
+ * by the stream's DeviceStateCodec.
  */
 public final class AlertState {
   /** lastClearedAt value meaning "never cleared". */

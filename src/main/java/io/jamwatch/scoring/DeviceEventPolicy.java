@@ -3,15 +3,12 @@ package io.jamwatch.scoring;
 import io.jamwatch.avro.EventType;
 import io.jamwatch.avro.ScannerEvent;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 
 /**
- * THE per-device admission and reset policy, shared by the stream (the stream's ScoringProcessor) and
- * the offline scorer ({@code eval/OfflineScorer}) so the two cannot drift apart. It knows nothing
- * of Kafka: the caller keeps the device's state (in a state store or a map) and asks, per event,
- * in this order:
+ * THE per-device admission and reset policy, applied by {@link DeviceScorer} (the one per-event
+ * path of the stream and the offline scorer) so the two cannot drift apart. It knows nothing of
+ * Kafka: the device's state is a {@link DeviceRecord}, and per event, in this order:
  *
  * <ol>
  *   <li>{@link #checkEvent}: is the event itself usable? (type known, plausible event time, finite
@@ -103,23 +100,26 @@ public final class DeviceEventPolicy {
 
   /**
    * The checks against a device that has state, or null when the event may be applied: {@code
-   * DUPLICATE} when its eventId is among {@code recentEventIds}, {@code OUT_OF_ORDER} when its event
-   * time is before {@code lastEventTime}.
+   * DUPLICATE} when its eventId's {@link IdHash} is among the device's recent ones, {@code
+   * OUT_OF_ORDER} when its event time is before the device's last applied event time.
    */
-  public RejectReason checkAgainstDevice(ScannerEvent e, long lastEventTime, Collection<String> recentEventIds) {
+  public RejectReason checkAgainstDevice(ScannerEvent e, DeviceRecord device) {
     String id = e.getEventId();
-    if (id != null && recentEventIds.contains(id)) {
+    if (id != null && device.seen(IdHash.of(id))) {
       return RejectReason.DUPLICATE;
     }
-    if (e.getEventTime().toEpochMilli() < lastEventTime) {
+    if (e.getEventTime().toEpochMilli() < device.memory.lastEventTime) {
       return RejectReason.OUT_OF_ORDER;
     }
     return null;
   }
 
-  /** How the memory of a device with state starts for an admitted event at {@code eventTime}. */
-  public Start start(String storedModelId, long lastEventTime, String modelId, long eventTime) {
-    if (!storedModelId.equals(modelId)) {
+  /**
+   * How the memory of a device with state starts for an admitted event at {@code eventTime}: the
+   * stored memory's model fingerprint against the scoring model's ({@link IdHash#modelFingerprint}).
+   */
+  public Start start(long storedModel, long lastEventTime, long model, long eventTime) {
+    if (storedModel != model) {
       return Start.MODEL_SWAP;
     }
     if (eventTime - lastEventTime > silenceGapMillis) {
@@ -136,13 +136,10 @@ public final class DeviceEventPolicy {
     return model.score(e, memory);
   }
 
-  /** Appends the applied event's id (if any) to the device's recent ids, keeping the newest few. */
-  public void remember(List<String> recent, String eventId) {
-    if (eventId != null && recentEventIds > 0) {
-      recent.add(eventId);
-      while (recent.size() > recentEventIds) {
-        recent.remove(0);
-      }
+  /** Records the applied event's id (if any) among the device's recent ones, keeping the newest few. */
+  public void remember(DeviceRecord device, String eventId) {
+    if (eventId != null) {
+      device.remember(IdHash.of(eventId), recentEventIds);
     }
   }
 

@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 /**
  * Everything a {@link ScoringModel} keeps for one device between two events, as plain mutable
- * fields the caller persists (the stream maps them to and from its Avro DeviceState with
- * DeviceStateMapper; the offline scorer keeps one per device in memory). Arrays are sized by
+ * fields the caller persists (inside a {@link DeviceRecord}: the stream stores it with
+ * stream/DeviceStateCodec; the offline scorer keeps one per device in memory). Arrays are sized by
  * {@link ScoringModel#newMemory()} and written in place by each step:
  *
  * <ul>
@@ -38,8 +38,15 @@ public final class DeviceMemory {
     detector = detectorInit.clone();
   }
 
-  // Accessors beside the public fields: the stream's DeviceStateMapper (branch h4) codes against
-  // them, the offline paths against the fields; both see the same live arrays.
+  /**
+   * A memory of explicit sizes, not tied to a loaded model (e.g. to carry a stored state of another
+   * form across a migration); its detector starts at zeros.
+   */
+  public static DeviceMemory sized(int stateSize, boolean cellState, int predSize, int detectorSize) {
+    return new DeviceMemory(stateSize, cellState, predSize, new double[detectorSize]);
+  }
+
+  // Accessors beside the public fields; both see the same live arrays.
 
   /** The hidden state [L*H], live (written in place by each step). */
   public float[] h() {

@@ -66,7 +66,7 @@ public final class AlertExplainer {
 
   /**
    * A reusable memory for the caller to fill with the device's state before the event (the
-   * stream restores it from the stored DeviceState it read), then pass to {@link #explain}.
+   * stream restores it from the stored state bytes it read), then pass to {@link #explain}.
    */
   public DeviceMemory memoryBefore() {
     return before;

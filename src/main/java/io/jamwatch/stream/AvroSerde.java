@@ -2,7 +2,7 @@ package io.jamwatch.stream;
 
 import io.jamwatch.logs.TrustedAvroClasses;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.ByteArrayOutputStream;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BadHeaderException;
@@ -72,12 +72,21 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     return this;
   }
 
+  /** A per-thread output buffer: the encoded record is copied once, into the array returned. */
+  private static final class Buffer extends ByteArrayOutputStream {
+    Buffer() {
+      super(256);
+    }
+  }
+
+  private static final ThreadLocal<Buffer> OUT = ThreadLocal.withInitial(Buffer::new);
+
   public byte[] encode(T value) {
     try {
-      ByteBuffer buf = encoder.encode(value);
-      byte[] out = new byte[buf.remaining()];
-      buf.get(out);
-      return out;
+      Buffer out = OUT.get();
+      out.reset();
+      encoder.encode(value, out);
+      return out.toByteArray();
     } catch (IOException | AvroRuntimeException e) {
       throw new SerializationException("cannot encode " + schema.getFullName() + ": " + e, e);
     }

@@ -8,10 +8,12 @@ import java.nio.ByteOrder;
 import java.util.List;
 
 /**
- * The one mapping between the stored {@link DeviceState} (Avro, versioned, float32 arrays as
- * little-endian bytes) and the in-memory {@link DeviceMemory} + {@link AlertState} the processor
- * works on (after RCF's {@code state/} mappers). A state of an unknown {@link #VERSION} or whose
- * arrays do not fit the model is not read: the caller resets it.
+ * The reader (and, for tests' fixtures, the writer) of the PREVIOUS stored form, the Avro {@link
+ * DeviceState} of {@code schemas/DeviceState.avsc} (versions 1 and 2; float32 arrays as
+ * little-endian bytes), to and from {@link DeviceMemory} + {@link AlertState}. The store now holds
+ * {@link DeviceStateCodec}'s compact version 3, which migrates a version-2 state through this
+ * mapper on read. A state of an unknown {@link #VERSION} or whose arrays do not fit is not read as
+ * memory: the device restarts.
  */
 public final class DeviceStateMapper {
   /**

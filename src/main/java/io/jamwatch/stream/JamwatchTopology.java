@@ -1,6 +1,5 @@
 package io.jamwatch.stream;
 
-import io.jamwatch.avro.DeviceState;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
@@ -15,7 +14,7 @@ import org.apache.kafka.streams.state.Stores;
  *  scanner-events ──► [events-source] ──► [score] ──► [jam-risk-sink]   ──► jam-risk
  *  (key deviceId)                          │   ▲   └─► [jam-alerts-sink] ──► jam-alerts
  *                                          ▼   │
- *                                   device-state (RocksDB, changelogged)
+ *                                   device-state (RocksDB, changelogged; DeviceStateCodec bytes)
  *  undecodable / rejected events ──(exception handlers)──► scanner-events-dlq
  * </pre>
  *
@@ -43,7 +42,7 @@ public final class JamwatchTopology {
         Stores.keyValueStoreBuilder(
                 supplier,
                 Serdes.String(),
-                new AvroSerde<DeviceState>(DeviceState.getClassSchema()))
+                Serdes.ByteArray()) // DeviceStateCodec's compact layout
             .withLoggingEnabled(java.util.Map.of());
     Topology t = new Topology();
     t.addSource(

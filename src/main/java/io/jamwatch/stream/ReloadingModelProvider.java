@@ -4,107 +4,207 @@ import io.jamwatch.onnx.ModelRuntime;
 import io.jamwatch.scoring.ScoringModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ModelProvider} over a model file that can be swapped at run time by {@link
- * #reload(Path)}: the new file is loaded (and so validated) at once on the caller's thread; each
- * stream thread adopts it at its next event. One ScoringModel (one ORT session, or one Java stepper
- * under {@code model.runtime=java}) per stream thread per model generation.
+ * #reload(Path)}. Every ONNX Runtime session is opened (and closed) on one loader thread, never on
+ * a stream thread: each stream thread owns a slot holding the model it uses and, after a reload,
+ * the next one, handed over through an {@link AtomicReference}; the thread adopts it at its next
+ * event (one volatile read per event otherwise). One ScoringModel (one ORT session) per stream
+ * thread per model. A thread's very first event waits for its own session from the loader.
  */
 public final class ReloadingModelProvider implements ModelProvider {
   private static final Logger LOG = LoggerFactory.getLogger(ReloadingModelProvider.class);
 
-  private static final class Held {
-    final int generation;
-    final ScoringModel model;
-
-    Held(int generation, ScoringModel model) {
-      this.generation = generation;
-      this.model = model;
-    }
+  /** One stream thread's models. */
+  private static final class Slot {
+    ScoringModel inUse; // the owner thread's (and close()'s, after the threads have stopped)
+    volatile String inUseId;
+    final AtomicReference<ScoringModel> next = new AtomicReference<>();
   }
 
-  private final ModelRuntime runtime;
+  private final ExecutorService loader =
+      Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "jamwatch-model-loader");
+        t.setDaemon(true);
+        return t;
+      });
+  private final List<Slot> slots = new CopyOnWriteArrayList<>(); // written on the loader thread only
+  private final ThreadLocal<Slot> perThread = new ThreadLocal<>();
+  // Written on the loader thread only:
   private volatile Path path;
-  private volatile int generation;
-  /** A freshly loaded model waiting to be adopted by the first thread that asks. */
+  private volatile String modelId;
+  /** The model loaded at start-up (or by a reload before any thread came), for the first thread that asks. */
   private ScoringModel spare;
-  private final ThreadLocal<Held> perThread = new ThreadLocal<>();
-  private final List<ScoringModel> handedOut = new ArrayList<>();
-  private boolean closed;
+  private volatile boolean closed;
 
+  private final Function<Path, ScoringModel> opener;
+
+  /** Loads (and so validates) {@code modelFile} now, on the loader thread; a bad file throws here. */
   public ReloadingModelProvider(Path modelFile) {
     this(modelFile, ModelRuntime.ORT);
   }
 
   /** Serves {@code modelFile} stepped by {@code runtime} (the config's {@code model.runtime}). */
   public ReloadingModelProvider(Path modelFile, ModelRuntime runtime) {
-    this.path = Objects.requireNonNull(modelFile, "modelFile");
-    this.runtime = Objects.requireNonNull(runtime, "runtime");
-    this.spare = ScoringModel.load(modelFile, runtime);
-    LOG.info("model {} loaded from {}", spare.modelId(), modelFile);
+    this(modelFile, (Function<Path, ScoringModel>) p -> ScoringModel.load(p, Objects.requireNonNull(runtime, "runtime")));
   }
 
-  /** The id of the model file the provider currently serves. */
-  public synchronized String modelId() {
-    return spare != null ? spare.modelId() : current().modelId();
+  /** With another way to open a model file (tests observe on which thread sessions open). */
+  ReloadingModelProvider(Path modelFile, Function<Path, ScoringModel> opener) {
+    Objects.requireNonNull(modelFile, "modelFile");
+    this.opener = opener;
+    onLoader(() -> {
+      spare = opener.apply(modelFile);
+      path = modelFile;
+      modelId = spare.modelId();
+      LOG.info("model {} loaded from {}", modelId, modelFile);
+      return null;
+    });
   }
 
-  /** Switches to another model file; stream threads adopt it at their next event. */
-  public synchronized void reload(Path modelFile) {
-    ScoringModel fresh = ScoringModel.load(modelFile, runtime);
-    if (spare != null) {
-      spare.close();
+  /** The id of the newest model file loaded (stream threads use it from their next event). Opens nothing. */
+  public String modelId() {
+    return modelId;
+  }
+
+  /**
+   * The ids of the models the stream threads are scoring with right now, comma-separated (two
+   * during a hand-over); the newest loaded one before any thread has scored.
+   */
+  public String modelsInUse() {
+    Set<String> ids = new LinkedHashSet<>();
+    for (Slot s : slots) {
+      String id = s.inUseId;
+      if (id != null) ids.add(id);
     }
-    spare = fresh;
-    path = modelFile;
-    generation++;
-    LOG.info("model {} loaded from {} (generation {})", fresh.modelId(), modelFile, generation);
+    return ids.isEmpty() ? modelId : String.join(",", ids);
+  }
+
+  /**
+   * Switches to another model file: its sessions are opened on the loader thread, one per stream
+   * thread, then handed over; returns once they are (each thread adopts its own at its next event).
+   * A file that cannot be loaded throws and changes nothing.
+   */
+  public void reload(Path modelFile) {
+    onLoader(() -> {
+      List<ScoringModel> fresh = new ArrayList<>();
+      try {
+        fresh.add(opener.apply(modelFile));
+        for (int i = 1; i < slots.size(); i++) fresh.add(opener.apply(modelFile));
+      } catch (RuntimeException e) {
+        fresh.forEach(ScoringModel::close);
+        throw e;
+      }
+      path = modelFile;
+      modelId = fresh.get(0).modelId();
+      if (slots.isEmpty()) {
+        if (spare != null) spare.close();
+        spare = fresh.get(0);
+      } else {
+        for (int i = 0; i < slots.size(); i++) {
+          ScoringModel unused = slots.get(i).next.getAndSet(fresh.get(i));
+          if (unused != null) unused.close(); // a reload not yet adopted
+        }
+      }
+      LOG.info("model {} loaded from {} for {} stream thread(s)", modelId, modelFile, Math.max(1, slots.size()));
+      return null;
+    });
   }
 
   @Override
   public ScoringModel current() {
-    Held h = perThread.get();
-    if (h != null && h.generation == generation) {
-      return h.model;
+    Slot s = perThread.get();
+    if (s == null) {
+      s = join();
     }
-    return adopt(h);
+    if (s.next.get() != null) {
+      ScoringModel old = s.inUse;
+      s.inUse = s.next.getAndSet(null);
+      s.inUseId = s.inUse.modelId();
+      try {
+        loader.execute(old::close);
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        old.close();
+      }
+    }
+    return s.inUse;
   }
 
-  private synchronized ScoringModel adopt(Held old) {
+  /** The calling thread's first request: its slot and session come from the loader thread. */
+  private Slot join() {
     if (closed) {
       throw new IllegalStateException("model provider closed");
     }
-    ScoringModel m;
-    if (spare != null) {
-      m = spare;
-      spare = null;
-    } else {
-      m = ScoringModel.load(path, runtime);
+    Slot s = onLoader(() -> {
+      Slot fresh = new Slot();
+      if (spare != null) {
+        fresh.inUse = spare;
+        spare = null;
+      } else {
+        fresh.inUse = opener.apply(path);
+      }
+      fresh.inUseId = fresh.inUse.modelId();
+      slots.add(fresh);
+      return fresh;
+    });
+    perThread.set(s);
+    return s;
+  }
+
+  private <T> T onLoader(java.util.concurrent.Callable<T> task) {
+    try {
+      return CompletableFuture.supplyAsync(() -> {
+        try {
+          return task.call();
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }, loader).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      throw e;
     }
-    handedOut.add(m);
-    if (old != null) {
-      handedOut.remove(old.model);
-      old.model.close();
-    }
-    perThread.set(new Held(generation, m));
-    return m;
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
+    if (closed) return;
     closed = true;
-    for (ScoringModel m : handedOut) {
-      m.close();
-    }
-    handedOut.clear();
-    if (spare != null) {
-      spare.close();
-      spare = null;
+    onLoader(() -> {
+      for (Slot s : slots) {
+        if (s.inUse != null) s.inUse.close();
+        ScoringModel n = s.next.getAndSet(null);
+        if (n != null) n.close();
+      }
+      slots.clear();
+      if (spare != null) {
+        spare.close();
+        spare = null;
+      }
+      return null;
+    });
+    loader.shutdown();
+    try {
+      loader.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

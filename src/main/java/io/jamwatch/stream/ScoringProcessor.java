@@ -1,19 +1,19 @@
 package io.jamwatch.stream;
 
-import io.jamwatch.scoring.RejectReason;
-import io.jamwatch.scoring.AlertState;
-import io.jamwatch.scoring.AlertPolicy;
-import io.jamwatch.scoring.DeviceEventPolicy;
 import io.jamwatch.avro.AlertKind;
 import io.jamwatch.avro.AlertOutcome;
-import io.jamwatch.avro.EventType;
-import io.jamwatch.scoring.AlertOutcomes;
 import io.jamwatch.avro.AlertReason;
-import io.jamwatch.avro.DeviceState;
 import io.jamwatch.avro.JamAlert;
 import io.jamwatch.avro.JamRiskScore;
 import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.scoring.AlertOutcomes;
+import io.jamwatch.scoring.AlertPolicy;
+import io.jamwatch.scoring.AlertState;
+import io.jamwatch.scoring.DeviceEventPolicy;
 import io.jamwatch.scoring.DeviceMemory;
+import io.jamwatch.scoring.DeviceRecord;
+import io.jamwatch.scoring.DeviceScorer;
+import io.jamwatch.scoring.IdHash;
 import io.jamwatch.scoring.ScoringModel;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,11 +31,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Scores one event: reads the device's {@link DeviceState} from the store, admits or rejects the
- * event and decides on a reset by {@link DeviceEventPolicy} (the one per-device policy, shared with
- * the offline scorer), steps it once through {@link ScoringModel#score} (the one stepping path), writes it
- * back, emits a {@link JamRiskScore} and any alert transition. Every check that can reject the
- * event runs before the store is written, so a rejected event leaves the state untouched.
+ * Scores one event: get the device's stored state (decoded in place into a reused {@link
+ * DeviceRecord} by {@link DeviceStateCodec}), {@link DeviceScorer#apply} it (admission, resets, the
+ * model step, the alert policy, outcomes: the one Kafka-free path, shared with the offline scorer),
+ * put the state back, forward the {@link JamRiskScore} and any alert transition. A rejected event
+ * throws before the store is written, so it leaves the state untouched.
  *
  * <p>A wall-clock punctuator sweeps the task's store: it evicts devices not seen for the TTL,
  * raises STALE for a device silent while its line is still running, and recounts the gauges.
@@ -44,26 +44,25 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
   private final StreamConfig config;
   private final ModelProvider models;
   private final StreamMetrics metrics;
-  private final DeviceStateMapper mapper = new DeviceStateMapper();
   private final DeviceEventPolicy devicePolicy;
   private final EventChecks checks;
-  private final AlertState alert = new AlertState();
-  private AlertOutcomes outcomes;
 
   private ProcessorContext<String, SpecificRecord> context;
-  private KeyValueStore<String, DeviceState> store;
+  private KeyValueStore<String, byte[]> store;
   private String task;
   private ScoringModel model;
-  private DeviceMemory memory;
-  private AlertPolicy policy;
+  private DeviceScorer scorer;
+  private DeviceRecord device;
   private AlertExplainer explainer; // built for the current model on its first raise
+  private long applied; // events applied by this processor, for the sampled step timer
+  private final JamRiskScore score = new JamRiskScore();
 
   ScoringProcessor(StreamConfig config, ModelProvider models, StreamMetrics metrics) {
     this.config = config;
     this.models = models;
     this.metrics = metrics;
     this.devicePolicy = StreamConfig.eventPolicy(config.input(), config.state());
-    this.checks = new EventChecks(devicePolicy);
+    this.checks = new EventChecks();
   }
 
   @Override
@@ -79,102 +78,94 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
   public void process(Record<String, ScannerEvent> record) {
     long wallNow = context.currentSystemTimeMs();
     ScannerEvent e = record.value();
-    checks.check(record.key(), e, wallNow);
-    String device = e.getDeviceId();
-    long t = e.getEventTime().toEpochMilli();
+    checks.check(record.key(), e);
+    String id = e.getDeviceId();
+    ScoringModel m = scorerFor(models.current());
 
-    ScoringModel m = models.current();
+    byte[] old = DeviceStateCodec.upgrade(store.get(id));
+    DeviceStateCodec.decode(old, device, scorer.fingerprint());
+    outcomeEvent(id, e.getLineId(), e.getEventTime().toEpochMilli());
+    boolean timed = ++applied % StreamMetrics.STEP_SAMPLE == 0;
+    long t0 = timed ? System.nanoTime() : 0L;
+    DeviceScorer.Outcome o = scorer.apply(device, e, wallNow, outcomeSink);
+    if (o.reject != null) {
+      throw new RejectedEventException(o.reject, devicePolicy.describe(o.reject, e, device.memory.lastEventTime));
+    }
+    if (timed) metrics.stepped(System.nanoTime() - t0);
+    metrics.event();
+    count(o.reset);
+    metrics.scored(o.score);
+    store.put(id, DeviceStateCodec.encode(device, e.getLineId()));
+
+    long t = outcomeTime;
+    JamRiskScore out = score; // reused: the sink serialises it within forward()
+    out.setDeviceId(id);
+    out.setLineId(e.getLineId());
+    out.setEventTime(e.getEventTime());
+    out.setEventId(e.getEventId());
+    out.setModelId(m.modelId());
+    out.setScore(o.score);
+    out.setWarming(o.warming);
+    out.setEventCount(device.memory.eventCount);
+    context.forward(new Record<>(id, out, t), JamwatchTopology.SCORES_SINK);
+    if (o.transition != AlertPolicy.Transition.NONE) {
+      boolean raised = o.transition == AlertPolicy.Transition.RAISED;
+      AlertState alert = device.alert;
+      emitAlert(
+          id, e.getLineId(), raised ? AlertKind.RAISED : AlertKind.CLEARED, t, alert.raisedAt,
+          m.modelId(), o.score, alert.peak, raised ? 0 : t - alert.raisedAt,
+          raised ? explain(m, e, o.restored() ? old : null, o.score) : List.of());
+    }
+  }
+
+  /** The scorer of the provider's current model (a new one resets states written by another). */
+  private ScoringModel scorerFor(ScoringModel m) {
     if (m != model) {
       model = m;
-      memory = m.newMemory();
-      outcomes = AlertOutcomes.forHorizonSeconds(m.metadata().horizonSeconds());
-      policy =
+      AlertPolicy policy =
           config.alertThresholdsFromModel()
               ? config.alert().withThresholds(m.metadata().raiseThreshold(), m.metadata().clearThreshold())
               : config.alert();
+      scorer = new DeviceScorer(m, devicePolicy, policy);
+      device = scorer.newRecord();
     }
-    DeviceState old = store.get(device);
-    List<String> recent = new ArrayList<>(devicePolicy.recentEventIds() + 1);
-    boolean restored = false;
-    if (old == null) {
-      alert.reset();
-    } else {
-      long last = old.getLastEventTime().toEpochMilli();
-      RejectReason bad = devicePolicy.checkAgainstDevice(e, last, old.getRecentEventIds());
-      if (bad != null) {
-        throw new RejectedEventException(bad, devicePolicy.describe(bad, e, last));
-      }
-      recent.addAll(old.getRecentEventIds());
-      mapper.toAlert(old, alert);
-      if (!mapper.readable(old)) {
-        metrics.reset(StreamMetrics.ResetCause.UNKNOWN_VERSION);
-      } else {
-        DeviceEventPolicy.Start start = devicePolicy.start(old.getModelId(), last, m.modelId(), t);
-        if (start == DeviceEventPolicy.Start.MODEL_SWAP) {
-          metrics.reset(StreamMetrics.ResetCause.MODEL_SWAP);
-        } else if (start == DeviceEventPolicy.Start.SILENCE_GAP) {
-          metrics.reset(StreamMetrics.ResetCause.SILENCE_GAP);
-        } else {
-          restored = mapper.toMemory(old, memory);
-          if (!restored) {
-            // Same model id but arrays of another size: only a corrupt state can do this.
-            metrics.reset(StreamMetrics.ResetCause.UNKNOWN_VERSION);
-          }
-        }
-      }
+    return m;
+  }
+
+  private void count(DeviceScorer.Reset reset) {
+    switch (reset) {
+      case UNREADABLE -> metrics.reset(StreamMetrics.ResetCause.UNKNOWN_VERSION);
+      case MODEL_SWAP -> metrics.reset(StreamMetrics.ResetCause.MODEL_SWAP);
+      case SILENCE_GAP -> metrics.reset(StreamMetrics.ResetCause.SILENCE_GAP);
+      default -> {}
     }
+  }
 
-    long t0 = System.nanoTime();
-    float score = devicePolicy.step(m, e, memory, !restored);
-    metrics.stepped(System.nanoTime() - t0);
-    boolean warming = m.warming(memory);
-    metrics.scored(score);
+  /** The model id behind a stored fingerprint: the current model's, else the fingerprint's hex (the id's prefix). */
+  private String modelIdOf(long fingerprint) {
+    return currentScorer().fingerprint() == fingerprint ? model.modelId() : IdHash.hex(fingerprint);
+  }
 
-    alert.staleAlerted = false;
-    AlertPolicy.Transition tr = policy.apply(alert, score, t, warming);
-    // Outcomes settled by this event (horizon passed, or this is the JAM), before its own RAISED.
+  private void outcomeEvent(String device, String line, long time) {
     outcomeDevice = device;
-    outcomeLine = e.getLineId();
-    outcomeModel = m.modelId();
-    outcomeTime = t;
-    outcomeScore = score;
-    outcomes.resolve(alert, t, e.getType() == EventType.JAM, outcomeSink);
-    if (tr == AlertPolicy.Transition.RAISED) {
-      outcomes.raised(alert, t);
-    }
-    devicePolicy.remember(recent, e.getEventId());
-    store.put(device, mapper.toState(m.modelId(), e.getLineId(), memory, alert, score, wallNow, recent));
-
-    JamRiskScore out =
-        JamRiskScore.newBuilder()
-            .setDeviceId(device)
-            .setLineId(e.getLineId())
-            .setEventTime(e.getEventTime())
-            .setEventId(e.getEventId())
-            .setModelId(m.modelId())
-            .setScore(score)
-            .setWarming(warming)
-            .setEventCount(memory.eventCount)
-            .build();
-    context.forward(new Record<>(device, out, t), JamwatchTopology.SCORES_SINK);
-    if (tr != AlertPolicy.Transition.NONE) {
-      boolean raised = tr == AlertPolicy.Transition.RAISED;
-      emitAlert(
-          device, e.getLineId(), raised ? AlertKind.RAISED : AlertKind.CLEARED, t, alert.raisedAt,
-          m.modelId(), score, alert.peak, raised ? 0 : t - alert.raisedAt,
-          raised ? explain(m, e, restored ? old : null, score) : List.of());
-    }
+    outcomeLine = line;
+    outcomeTime = time;
+    outcomeOfEvent = true;
   }
 
   // The event being processed, for the outcome sink (a field, not a capturing lambda per event).
   private String outcomeDevice;
   private String outcomeLine;
-  private String outcomeModel;
   private long outcomeTime;
+  /** True in process(): the model and score are the current event's; false in the sweep: the fields below. */
+  private boolean outcomeOfEvent;
+  private String outcomeModel;
   private float outcomeScore;
   private final AlertOutcomes.Sink outcomeSink = this::emitOutcome;
 
   private void emitOutcome(long raisedAt, boolean jamFollowed, long leadMillis) {
+    // An event's outcomes are settled inside apply, after its step: the score is the device's new last score.
+    float score = outcomeOfEvent ? device.lastScore : outcomeScore;
     JamAlert a =
         JamAlert.newBuilder()
             .setDeviceId(outcomeDevice)
@@ -182,10 +173,10 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
             .setKind(AlertKind.OUTCOME)
             .setTime(Instant.ofEpochMilli(outcomeTime))
             .setRaisedAt(Instant.ofEpochMilli(raisedAt))
-            .setModelId(outcomeModel)
-            .setScore(outcomeScore)
-            .setPeakScore(outcomeScore)
-            .setOutcome(new AlertOutcome(jamFollowed, leadMillis, outcomes.horizonMillis()))
+            .setModelId(outcomeOfEvent ? model.modelId() : outcomeModel)
+            .setScore(score)
+            .setPeakScore(score)
+            .setOutcome(new AlertOutcome(jamFollowed, leadMillis, currentScorer().outcomes().horizonMillis()))
             .build();
     metrics.outcome(jamFollowed);
     context.forward(new Record<>(outcomeDevice, a, outcomeTime), JamwatchTopology.ALERTS_SINK);
@@ -193,15 +184,15 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
 
   /**
    * Occlusion reasons for a raise (only then: one extra step per feature group). The state before
-   * the event is re-read from the stored DeviceState still in hand ({@code before}, null when the
-   * event started from a fresh state), so the per-event path keeps no copy.
+   * the event is re-read from the stored bytes still in hand ({@code before}, null when the event
+   * started from a fresh state), so the per-event path keeps no copy.
    */
-  private List<AlertReason> explain(ScoringModel m, ScannerEvent e, DeviceState before, float score) {
+  private List<AlertReason> explain(ScoringModel m, ScannerEvent e, byte[] before, float score) {
     if (explainer == null || explainer.model() != m) {
       explainer = new AlertExplainer(m);
     }
     DeviceMemory prior = explainer.memoryBefore();
-    if (before == null || !mapper.toMemory(before, prior)) {
+    if (before == null || !DeviceStateCodec.readMemory(before, prior)) {
       prior.reset();
     }
     long t0 = System.nanoTime();
@@ -234,66 +225,78 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
   private void sweep(long now) {
     StreamConfig.DeviceStatePolicy p = config.state();
     Map<String, Long> lineLastSeen = new HashMap<>();
-    List<KeyValue<String, DeviceState>> evict = new ArrayList<>();
-    List<KeyValue<String, DeviceState>> silent = new ArrayList<>();
+    List<KeyValue<String, byte[]>> evict = new ArrayList<>();
+    List<KeyValue<String, byte[]>> silent = new ArrayList<>();
     long held = 0;
     long open = 0;
-    try (KeyValueIterator<String, DeviceState> it = store.all()) {
+    try (KeyValueIterator<String, byte[]> it = store.all()) {
       while (it.hasNext()) {
-        KeyValue<String, DeviceState> kv = it.next();
-        DeviceState s = kv.value;
-        long seen = s.getLastSeenWallClock();
+        KeyValue<String, byte[]> stored = it.next();
+        byte[] s = DeviceStateCodec.upgrade(stored.value);
+        if (!DeviceStateCodec.isCompact(s)) {
+          continue; // unknown bytes: the device's next event restarts it
+        }
+        KeyValue<String, byte[]> kv = KeyValue.pair(stored.key, s);
+        long seen = DeviceStateCodec.lastSeenWallClock(s);
         if (now - seen > p.ttlMillis()) {
           evict.add(kv);
           continue;
         }
         held++;
-        if (s.getAlertOpen()) {
+        if (DeviceStateCodec.alertOpen(s)) {
           open++;
         }
-        lineLastSeen.merge(s.getLineId(), seen, Math::max);
-        if (p.staleAfterMillis() > 0 && !s.getStaleAlerted() && now - seen > p.staleAfterMillis()) {
+        lineLastSeen.merge(DeviceStateCodec.lineId(s), seen, Math::max);
+        if (p.staleAfterMillis() > 0 && !DeviceStateCodec.staleAlerted(s) && now - seen > p.staleAfterMillis()) {
           silent.add(kv);
         }
       }
     }
-    for (KeyValue<String, DeviceState> kv : evict) {
-      DeviceState s = kv.value;
-      if (s.getAlertOpen()) {
+    for (KeyValue<String, byte[]> kv : evict) {
+      byte[] s = kv.value;
+      String line = DeviceStateCodec.lineId(s);
+      String modelId = modelIdOf(DeviceStateCodec.modelFingerprint(s));
+      if (DeviceStateCodec.alertOpen(s)) {
         // Do not leave an alert open for ever on the topic: close it as the device leaves.
         emitAlert(
-            kv.key, s.getLineId(), AlertKind.CLEARED, now, s.getAlertRaisedAt(), s.getModelId(),
-            s.getLastScore(), s.getAlertPeak(), s.getLastEventTime().toEpochMilli() - s.getAlertRaisedAt(),
-            List.of());
+            kv.key, line, AlertKind.CLEARED, now, DeviceStateCodec.alertRaisedAt(s), modelId,
+            DeviceStateCodec.lastScore(s), DeviceStateCodec.alertPeak(s),
+            DeviceStateCodec.lastEventTime(s) - DeviceStateCodec.alertRaisedAt(s), List.of());
       }
-      if (!s.getPendingOutcomes().isEmpty()) {
+      if (DeviceStateCodec.pendingCount(s) > 0) {
         // The device leaves with alerts still waiting: nothing followed that this task will see.
-        if (outcomes == null) {
-          outcomes = AlertOutcomes.forHorizonSeconds(models.current().metadata().horizonSeconds());
-        }
         AlertState left = new AlertState();
-        mapper.toAlert(s, left);
+        DeviceStateCodec.readAlert(s, left);
         outcomeDevice = kv.key;
-        outcomeLine = s.getLineId();
-        outcomeModel = s.getModelId();
+        outcomeLine = line;
+        outcomeOfEvent = false;
+        outcomeModel = modelId;
         outcomeTime = now;
-        outcomeScore = s.getLastScore();
-        outcomes.resolveAll(left, outcomeSink);
+        outcomeScore = DeviceStateCodec.lastScore(s);
+        currentScorer().outcomes().resolveAll(left, outcomeSink);
       }
       store.delete(kv.key);
       metrics.evicted();
     }
-    for (KeyValue<String, DeviceState> kv : silent) {
-      DeviceState s = kv.value;
-      Long lineSeen = lineLastSeen.get(s.getLineId());
+    for (KeyValue<String, byte[]> kv : silent) {
+      byte[] s = kv.value;
+      String line = DeviceStateCodec.lineId(s);
+      Long lineSeen = lineLastSeen.get(line);
       if (lineSeen != null && now - lineSeen <= p.lineActiveMillis()) {
-        store.put(kv.key, DeviceState.newBuilder(s).setStaleAlerted(true).build());
+        store.put(kv.key, DeviceStateCodec.withStaleAlerted(s));
+        float last = DeviceStateCodec.lastScore(s);
         emitAlert(
-            kv.key, s.getLineId(), AlertKind.STALE, now, now, s.getModelId(), s.getLastScore(),
-            s.getAlertOpen() ? s.getAlertPeak() : s.getLastScore(), 0, List.of());
+            kv.key, line, AlertKind.STALE, now, now, modelIdOf(DeviceStateCodec.modelFingerprint(s)), last,
+            DeviceStateCodec.alertOpen(s) ? DeviceStateCodec.alertPeak(s) : last, 0, List.of());
       }
     }
     metrics.taskCounts(task, held, open);
+  }
+
+  /** The scorer, built for the provider's model if no event has come yet (the sweep may run first). */
+  private DeviceScorer currentScorer() {
+    if (scorer == null) scorerFor(models.current());
+    return scorer;
   }
 
   @Override

@@ -1,20 +1,23 @@
 package io.jamwatch.stream;
 
+import java.util.function.Supplier;
+
 /**
  * Turns a detector's counters into a {@link DetectorStatus}, with events/s measured between two
  * consecutive calls (the console ticks it once a second; the page reads the last snapshot).
  */
 public final class StatusTracker {
   private final Detector detector;
-  private final String modelId;
+  private final Supplier<String> modelId;
   private double lastEvents;
   private long lastNanos = System.nanoTime();
   private volatile DetectorStatus last;
 
-  public StatusTracker(Detector detector, String modelId) {
+  /** {@code modelId}: the model the stream threads score with now (e.g. ReloadingModelProvider::modelsInUse). */
+  public StatusTracker(Detector detector, Supplier<String> modelId) {
     this.detector = detector;
     this.modelId = modelId;
-    this.last = new DetectorStatus("CREATED", modelId, 0, 0, 0, 0, 0);
+    this.last = new DetectorStatus("CREATED", modelId.get(), 0, 0, 0, 0, 0);
   }
 
   /** Takes a new snapshot; call from one thread at a steady pace. */
@@ -27,7 +30,7 @@ public final class StatusTracker {
     lastNanos = now;
     last =
         new DetectorStatus(
-            detector.state().name(), modelId, rate, events, m.devicesHeld(), m.openAlerts(),
+            detector.state().name(), modelId.get(), rate, events, m.devicesHeld(), m.openAlerts(),
             m.deadLettersTotal());
     return last;
   }

@@ -1,6 +1,5 @@
 package io.jamwatch.stream;
 
-import io.jamwatch.avro.DeviceState;
 import io.jamwatch.avro.JamRiskScore;
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.features.FeatureSpec;
@@ -118,13 +117,13 @@ public final class StreamBenchmark {
       double jw = jamwatchThroughput(model, g, n, bytesPerDevice);
       if (valueSize == 0) {
         valueSize = (int) Math.round(bytesPerDevice[0]);
-        System.err.printf("bytes per device (key + Avro DeviceState): %.1f%n", bytesPerDevice[0]);
+        System.err.printf("bytes per device (key + stored DeviceStateCodec value): %.1f%n", bytesPerDevice[0]);
       }
       double pt = passThroughThroughput(g, n, valueSize);
       md.append(String.format(Locale.ROOT, "| jamwatch (%s step) | %s | %,.0f | %.2f |%n", runtime.key(), g, jw, jw / pt));
       md.append(String.format(Locale.ROOT, "| pass-through get+put %d B | %s | %,.0f | |%n", valueSize, g, pt));
     }
-    md.append(String.format(Locale.ROOT, "%nBytes per device in the store (key + Avro single-object DeviceState value): %d%n%n", valueSize));
+    md.append(String.format(Locale.ROOT, "%nBytes per device in the store (key + DeviceStateCodec value): %d%n%n", valueSize));
     md.append("| guarantee | input rate | p50 event-to-score | p99 event-to-score |\n|---|---:|---:|---:|\n");
     for (String g : new String[] {StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE}) {
       double[] p = latency(model, g, events, 2_000, 20);
@@ -251,15 +250,14 @@ public final class StreamBenchmark {
   }
 
   private static double bytesPerDevice(KafkaStreams streams) {
-    AvroSerde<DeviceState> serde = new AvroSerde<>(DeviceState.getClassSchema());
-    ReadOnlyKeyValueStore<String, DeviceState> store =
+    ReadOnlyKeyValueStore<String, byte[]> store =
         streams.store(StoreQueryParameters.fromNameAndType(JamwatchTopology.STORE, QueryableStoreTypes.keyValueStore()));
     long bytes = 0;
     long devices = 0;
-    try (KeyValueIterator<String, DeviceState> it = store.all()) {
+    try (KeyValueIterator<String, byte[]> it = store.all()) {
       while (it.hasNext()) {
-        KeyValue<String, DeviceState> kv = it.next();
-        bytes += kv.key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + serde.encode(kv.value).length;
+        KeyValue<String, byte[]> kv = it.next();
+        bytes += kv.key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + kv.value.length;
         devices++;
       }
     }

@@ -66,7 +66,7 @@ public final class StreamMetrics {
     events = Counter.builder("jamwatch_events").description("Events scored").register(registry);
     step =
         Timer.builder("jamwatch_step")
-            .description("One ScoringModel step (encode + ONNX Runtime + head)")
+            .description("One DeviceScorer.apply (admission, encode, ONNX Runtime step, head, alert policy), sampled: 1 in " + STEP_SAMPLE + " events")
             .publishPercentileHistogram()
             .minimumExpectedValue(Duration.ofNanos(1_000))
             .maximumExpectedValue(Duration.ofMillis(100))
@@ -115,8 +115,19 @@ public final class StreamMetrics {
     return registry instanceof PrometheusMeterRegistry p ? p.scrape() : "";
   }
 
-  void stepped(long nanos) {
+  /**
+   * One in this many events has its apply timed into {@code jamwatch_step}: a histogram timer per
+   * event costs more than it tells, a counter per event costs nothing measurable.
+   */
+  public static final int STEP_SAMPLE = 64;
+
+  /** One more event scored (a plain counter). */
+  void event() {
     events.increment();
+  }
+
+  /** A sampled event's apply time (every {@link #STEP_SAMPLE}th event). */
+  void stepped(long nanos) {
     step.record(nanos, TimeUnit.NANOSECONDS);
   }
 

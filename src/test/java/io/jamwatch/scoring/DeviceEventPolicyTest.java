@@ -3,6 +3,7 @@ package io.jamwatch.scoring;
 import io.jamwatch.stream.TestEvents;
 import io.jamwatch.stream.TestModels;
 import static io.jamwatch.stream.TestEvents.T0;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,9 +15,7 @@ import io.jamwatch.model.CellType;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +30,20 @@ class DeviceEventPolicyTest {
     return TestEvents.withSpeed("D1", "L1", t, id, 2f);
   }
 
+  /** A device whose last applied event was at {@code last}, with these recent eventIds. */
+  private DeviceRecord device(long last, String... recent) {
+    DeviceRecord d = new DeviceRecord(DeviceMemory.sized(0, false, 0, 0));
+    d.clear();
+    d.present = true;
+    d.memory.lastEventTime = last;
+    for (String id : recent) policy.remember(d, id);
+    return d;
+  }
+
+  private static long[] recent(DeviceRecord d) {
+    return java.util.Arrays.copyOf(d.recent, d.recentCount);
+  }
+
   private static ScannerEvent withReading(float v) {
     Map<String, Float> r = new LinkedHashMap<>();
     r.put(TestEvents.SPEED, 2f);
@@ -42,31 +55,31 @@ class DeviceEventPolicyTest {
   void acceptsAPlausibleEventThatIsNewAndInOrder() {
     ScannerEvent e = event(T0 + 10, "e2");
     assertNull(policy.checkEvent(e, T0));
-    assertNull(policy.checkAgainstDevice(e, T0, List.of("e1")));
-    assertEquals(DeviceEventPolicy.Start.CONTINUE, policy.start("m1", T0, "m1", T0 + 10));
+    assertNull(policy.checkAgainstDevice(e, device(T0, "e1")));
+    assertEquals(DeviceEventPolicy.Start.CONTINUE, policy.start(1L, T0, 1L, T0 + 10));
   }
 
   @Test
   void acceptsAnEventAtTheSameTimeAsTheLastOne() {
-    assertNull(policy.checkAgainstDevice(event(T0, "e2"), T0, List.of("e1")));
+    assertNull(policy.checkAgainstDevice(event(T0, "e2"), device(T0, "e1")));
   }
 
   @Test
   void rejectsAnEventIdAmongTheRecentOnesAsDuplicate() {
     ScannerEvent e = event(T0 + 10, "e1");
-    assertEquals(RejectReason.DUPLICATE, policy.checkAgainstDevice(e, T0, List.of("e0", "e1")));
+    assertEquals(RejectReason.DUPLICATE, policy.checkAgainstDevice(e, device(T0, "e0", "e1")));
     assertEquals("D1: eventId e1 already applied", policy.describe(RejectReason.DUPLICATE, e, T0));
   }
 
   @Test
   void cannotRecogniseADuplicateWithoutAnEventId() {
-    assertNull(policy.checkAgainstDevice(event(T0 + 10, null), T0, List.of("e1")));
+    assertNull(policy.checkAgainstDevice(event(T0 + 10, null), device(T0, "e1")));
   }
 
   @Test
   void rejectsAnEventOlderThanTheLastAppliedAsOutOfOrder() {
     ScannerEvent e = event(T0 - 1, "e2");
-    assertEquals(RejectReason.OUT_OF_ORDER, policy.checkAgainstDevice(e, T0, List.of("e1")));
+    assertEquals(RejectReason.OUT_OF_ORDER, policy.checkAgainstDevice(e, device(T0, "e1")));
     assertTrue(policy.describe(RejectReason.OUT_OF_ORDER, e, T0).contains("before the last applied " + T0));
   }
 
@@ -101,25 +114,27 @@ class DeviceEventPolicyTest {
 
   @Test
   void resetsAfterASilenceLongerThanTheGap() {
-    assertEquals(DeviceEventPolicy.Start.CONTINUE, policy.start("m1", T0, "m1", T0 + GAP));
-    assertEquals(DeviceEventPolicy.Start.SILENCE_GAP, policy.start("m1", T0, "m1", T0 + GAP + 1));
+    assertEquals(DeviceEventPolicy.Start.CONTINUE, policy.start(1L, T0, 1L, T0 + GAP));
+    assertEquals(DeviceEventPolicy.Start.SILENCE_GAP, policy.start(1L, T0, 1L, T0 + GAP + 1));
     assertTrue(DeviceEventPolicy.Start.SILENCE_GAP.resets());
   }
 
   @Test
   void resetsAStateWrittenByAnotherModel() {
-    DeviceEventPolicy.Start s = policy.start("old-model", T0, "new-model", T0 + 1);
+    DeviceEventPolicy.Start s = policy.start(IdHash.modelFingerprint("old-model"), T0, IdHash.modelFingerprint("new-model"), T0 + 1);
     assertEquals(DeviceEventPolicy.Start.MODEL_SWAP, s);
     assertTrue(s.resets());
   }
 
   @Test
   void keepsOnlyTheNewestEventIds() {
-    List<String> recent = new ArrayList<>();
+    DeviceRecord d = device(T0);
     for (String id : new String[] {"a", "b", null, "c", "d"}) {
-      policy.remember(recent, id);
+      policy.remember(d, id);
     }
-    assertEquals(List.of("b", "c", "d"), recent);
+    assertArrayEquals(new long[] {IdHash.of("b"), IdHash.of("c"), IdHash.of("d")}, recent(d));
+    assertEquals(RejectReason.DUPLICATE, policy.checkAgainstDevice(event(T0 + 1, "c"), d));
+    assertNull(policy.checkAgainstDevice(event(T0 + 1, "a"), d), "an id older than the newest 3 is forgotten");
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jamwatch.avro.AlertKind;
-import io.jamwatch.avro.DeviceState;
 import io.jamwatch.avro.EventType;
 import io.jamwatch.avro.JamAlert;
 import io.jamwatch.avro.ScannerEvent;
@@ -81,9 +80,9 @@ class AlertOutcomeTopologyTest {
         }
         out.addAll(alerts.readValuesToList());
         // Outcomes still pending are in the store, in order.
-        KeyValueStore<String, DeviceState> store = driver.getKeyValueStore(JamwatchTopology.STORE);
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(JamwatchTopology.STORE);
         Map<String, List<Long>> pending = new HashMap<>();
-        store.all().forEachRemaining(kv -> pending.put(kv.key, kv.value.getPendingOutcomes()));
+        store.all().forEachRemaining(kv -> pending.put(kv.key, StoredState.of(kv.value).getPendingOutcomes()));
 
         Map<String, List<Long>> truthJams = new HashMap<>();
         for (JamTruth j : truth) {

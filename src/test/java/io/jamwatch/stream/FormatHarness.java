@@ -1,7 +1,6 @@
 package io.jamwatch.stream;
 
 import io.jamwatch.avro.DeadLetter;
-import io.jamwatch.avro.DeviceState;
 import io.jamwatch.avro.JamRiskScore;
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.ingest.IngestConfig;
@@ -46,7 +45,7 @@ final class FormatHarness implements AutoCloseable {
   final TestInputTopic<String, byte[]> raw;
   final TestOutputTopic<String, JamRiskScore> scores;
   final TestOutputTopic<byte[], DeadLetter> deadLetters;
-  final KeyValueStore<String, DeviceState> store;
+  final KeyValueStore<String, byte[]> store;
   private final JamwatchTopics topics;
 
   FormatHarness(Path dir, Path model, StreamConfig cfg) {
@@ -104,12 +103,12 @@ final class FormatHarness implements AutoCloseable {
   }
 
   /** Every device's state, by device id. */
-  TreeMap<String, DeviceState> states() {
-    TreeMap<String, DeviceState> out = new TreeMap<>();
-    try (KeyValueIterator<String, DeviceState> it = store.all()) {
+  TreeMap<String, StoredState> states() {
+    TreeMap<String, StoredState> out = new TreeMap<>();
+    try (KeyValueIterator<String, byte[]> it = store.all()) {
       while (it.hasNext()) {
-        KeyValue<String, DeviceState> kv = it.next();
-        out.put(kv.key, kv.value);
+        KeyValue<String, byte[]> kv = it.next();
+        out.put(kv.key, StoredState.of(kv.value));
       }
     }
     return out;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jamwatch.avro.DeadLetter;
-import io.jamwatch.avro.DeviceState;
 import io.jamwatch.avro.EventType;
 import io.jamwatch.avro.JamRiskScore;
 import io.jamwatch.avro.ScannerEvent;
@@ -79,13 +78,13 @@ class FuzzCorpusTest {
             assertTrue(h.deadLetters.isEmpty(), "clean event " + next + " accepted");
           }
           Fuzz f = corpus.get(i);
-          TreeMap<String, DeviceState> before = h.states();
+          TreeMap<String, StoredState> before = h.states();
           h.raw.pipeInput(f.key(), f.value(), Instant.ofEpochMilli(f.time()));
           List<JamRiskScore> scored = h.drainScores();
           List<DeadLetter> dead = h.deadLetters.readValuesToList();
           String what = f.kind() + " #" + i;
           assertEquals(1, scored.size() + dead.size(), what + ": exactly one score or one dead letter");
-          TreeMap<String, DeviceState> after = h.states();
+          TreeMap<String, StoredState> after = h.states();
           if (dead.size() == 1) {
             DeadLetter d = dead.get(0);
             byReason.merge(RejectReason.valueOf(d.getReason()), 1, Integer::sum);

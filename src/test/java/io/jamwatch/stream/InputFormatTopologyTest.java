@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jamwatch.avro.AlertKind;
 import io.jamwatch.avro.AlertReason;
 import io.jamwatch.avro.DeadLetter;
-import io.jamwatch.avro.DeviceState;
 import io.jamwatch.avro.JamAlert;
 import io.jamwatch.avro.JamRiskScore;
 import io.jamwatch.avro.ScannerEvent;
@@ -72,14 +71,14 @@ class InputFormatTopologyTest {
     Path model = TestModels.random(dir, "gru.onnx", CellType.GRU, false, 3);
     List<ScannerEvent> log = TestEvents.lines(2, 3, 60, 1000, 9);
     List<JamRiskScore> reference = null;
-    TreeMap<String, DeviceState> referenceStates = null;
+    TreeMap<String, StoredState> referenceStates = null;
     for (InputFormat f : InputFormat.values()) {
       FormatHarness h = harness(model, f);
       for (ScannerEvent e : log) {
         h.pipe(e);
       }
       List<JamRiskScore> scores = h.drainScores();
-      TreeMap<String, DeviceState> states = h.states();
+      TreeMap<String, StoredState> states = h.states();
       assertEquals(log.size(), scores.size(), f + ": one score per event");
       assertTrue(h.deadLetters.isEmpty(), f + ": no dead letter");
       if (reference == null) {
@@ -89,9 +88,9 @@ class InputFormatTopologyTest {
         assertEquals(reference, scores, f + " scores equal the jamwatch-avro path's, bit for bit");
         assertEquals(referenceStates.keySet(), states.keySet());
         for (String d : states.keySet()) {
-          DeviceState a = referenceStates.get(d);
-          DeviceState b = states.get(d);
-          assertArrayEquals(bytes(a.getH()), bytes(b.getH()), f + " h of " + d);
+          StoredState a = referenceStates.get(d);
+          StoredState b = states.get(d);
+          assertArrayEquals(a.bytes, b.bytes, f + " stored state of " + d);
           assertEquals(a.getEventCount(), b.getEventCount());
           assertEquals(a.getLastScore(), b.getLastScore());
           assertEquals(a.getRecentEventIds(), b.getRecentEventIds());
@@ -115,7 +114,7 @@ class InputFormatTopologyTest {
     bad.put("{\"deviceId\":\"" + dev + "\",\"lineId\":\"L00\",\"eventTime\":\"1st of May\",\"type\":\"PACKAGE_SCANNED\"}", RejectReason.UNPARSEABLE_TIME);
     bad.put("{\"deviceId\":\"" + dev + "\",\"lineId\":\"L00\",\"eventTime\":1767225601000,\"type\":\"REBOOT\"}", RejectReason.UNKNOWN_EVENT_TYPE);
     bad.put("{\"deviceId\":\"other\",\"lineId\":\"L00\",\"eventTime\":1767225601000,\"type\":\"JAM\"}", RejectReason.KEY_MISMATCH);
-    TreeMap<String, DeviceState> before = h.states();
+    TreeMap<String, StoredState> before = h.states();
     long offset = 1;
     Map<RejectReason, Double> counted = new java.util.EnumMap<>(RejectReason.class);
     for (Map.Entry<String, RejectReason> b : bad.entrySet()) {
@@ -137,7 +136,7 @@ class InputFormatTopologyTest {
     h.pipe(ok.get(1));
     h.pipe(ok.get(2));
     assertEquals(2, h.drainScores().size(), "the stream goes on");
-    assertEquals(3L, h.store.get(dev).getEventCount());
+    assertEquals(3L, StoredState.of(h.store.get(dev)).getEventCount());
   }
 
   @Test
@@ -146,7 +145,7 @@ class InputFormatTopologyTest {
     List<ScannerEvent> ok = TestEvents.lines(1, 1, 3, 1000, 2);
     String dev = ok.get(0).getDeviceId();
     h.pipe(ok.get(0));
-    TreeMap<String, DeviceState> before = h.states();
+    TreeMap<String, StoredState> before = h.states();
     byte[] body = FormatHarness.avroBinary(ok.get(1));
     byte[][] values = {
       RegistryAvroDecoder.frame(99, body),
@@ -172,7 +171,7 @@ class InputFormatTopologyTest {
     h.pipe(ok.get(1));
     h.pipe(ok.get(2));
     assertEquals(3, h.drainScores().size());
-    assertEquals(3L, h.store.get(dev).getEventCount());
+    assertEquals(3L, StoredState.of(h.store.get(dev)).getEventCount());
   }
 
   @Test

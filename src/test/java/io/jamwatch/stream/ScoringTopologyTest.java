@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jamwatch.avro.AlertKind;
 import io.jamwatch.avro.DeadLetter;
-import io.jamwatch.avro.DeviceState;
 import io.jamwatch.avro.EventType;
 import io.jamwatch.avro.JamAlert;
 import io.jamwatch.avro.JamRiskScore;
@@ -66,7 +65,7 @@ class ScoringTopologyTest {
   private TestOutputTopic<String, JamRiskScore> scores;
   private TestOutputTopic<String, JamAlert> alerts;
   private TestOutputTopic<byte[], DeadLetter> deadLetters;
-  private KeyValueStore<String, DeviceState> store;
+  private KeyValueStore<String, byte[]> stored;
 
   private void start(Path model, StreamConfig cfg) {
     config = cfg.withModelPath(model);
@@ -95,7 +94,7 @@ class ScoringTopologyTest {
     deadLetters =
         driver.createOutputTopic(
             t.deadLetters().name(), new ByteArrayDeserializer(), t.deadLetters().valueSerde().deserializer());
-    store = driver.getKeyValueStore(JamwatchTopology.STORE);
+    stored = driver.getKeyValueStore(JamwatchTopology.STORE);
   }
 
   private void start(Path model) {
@@ -122,6 +121,10 @@ class ScoringTopologyTest {
     return out;
   }
 
+  private StoredState state(String device) {
+    return StoredState.of(stored.get(device));
+  }
+
   @Test
   void stepsStateOncePerEvent() {
     Path model = TestModels.random(dir, "gru.onnx", CellType.GRU, false, 1);
@@ -132,10 +135,10 @@ class ScoringTopologyTest {
       for (int i = 0; i < in.size(); i++) {
         pipe(in.get(i));
         offline.score(in.get(i), mem);
-        DeviceState s = store.get(in.get(i).getDeviceId());
+        StoredState s = state(in.get(i).getDeviceId());
         assertEquals(i + 1, s.getEventCount(), "one step per event");
-        assertArrayEquals(floats(DeviceStateMapper.write(mem.h)), floats(s.getH()), "h after event " + i);
-        assertEquals(offline.modelId(), s.getModelId());
+        assertArrayEquals(floats(DeviceStateMapper.write(mem.h)), floats(s.tail(4 * mem.h.length)), "h after event " + i);
+        assertEquals(offline.modelId().substring(0, 16), s.getModelId(), "the model fingerprint is the id's prefix");
       }
     }
     assertEquals(6, scores.getQueueSize());
@@ -213,7 +216,7 @@ class ScoringTopologyTest {
   }
 
   private void assertStateUnchanged(String device, long count) {
-    DeviceState s = store.get(device);
+    StoredState s = state(device);
     assertEquals(count, s == null ? 0 : s.getEventCount(), "state untouched by the rejected event");
   }
 
@@ -305,10 +308,10 @@ class ScoringTopologyTest {
     ScannerEvent a = TestEvents.withSpeed("D1", "L1", T0, "a", 2f);
     pipe(a);
     pipe(TestEvents.withSpeed("D1", "L1", T0 + 100, "b", 2.1f));
-    DeviceState before = store.get("D1");
+    StoredState before = state("D1");
     pipe(TestEvents.withSpeed("D1", "L1", T0 + 200, "a", 2f)); // same id, later time: still a duplicate
     onlyDeadLetter(RejectReason.DUPLICATE);
-    assertEquals(before, store.get("D1"), "state untouched");
+    assertEquals(before, state("D1"), "state untouched");
     assertEquals(2, scores.getQueueSize());
   }
 
@@ -319,7 +322,7 @@ class ScoringTopologyTest {
     pipe(TestEvents.withSpeed("D1", "L1", T0 + 500, "b", 2f));
     onlyDeadLetter(RejectReason.OUT_OF_ORDER);
     assertStateUnchanged("D1", 1);
-    assertEquals(T0 + 1000, store.get("D1").getLastEventTime().toEpochMilli());
+    assertEquals(T0 + 1000, state("D1").getLastEventTime().toEpochMilli());
   }
 
   @Test
@@ -338,16 +341,48 @@ class ScoringTopologyTest {
     start(model, cfg);
     pipe(TestEvents.withSpeed("D1", "L1", T0, "a", 2f));
     pipe(TestEvents.withSpeed("D1", "L1", T0 + 60_000, "b", 2f)); // exactly the gap: kept
-    assertEquals(2, store.get("D1").getEventCount());
+    assertEquals(2, state("D1").getEventCount());
     ScannerEvent late = TestEvents.withSpeed("D1", "L1", T0 + 120_001, "c", 2f);
     pipe(late);
-    assertEquals(1, store.get("D1").getEventCount(), "restarted from the initial state");
+    assertEquals(1, state("D1").getEventCount(), "restarted from the initial state");
     assertEquals(1.0, metrics.resets(StreamMetrics.ResetCause.SILENCE_GAP));
     try (ScoringModel offline = ScoringModel.load(model)) {
       float fresh = offline.score(late, offline.newMemory());
       List<JamRiskScore> s = scores.readValuesToList();
       assertEquals(Float.floatToRawIntBits(fresh), Float.floatToRawIntBits(s.get(2).getScore()));
       assertTrue(s.get(2).getWarming());
+    }
+  }
+
+  @Test
+  void continuesAStateWrittenInThePreviousAvroFormBitForBit() {
+    Path model = TestModels.random(dir, "gru.onnx", CellType.GRU, false, 1);
+    start(model);
+    List<ScannerEvent> in = TestEvents.lines(1, 1, 12, 1000, 3);
+    try (ScoringModel offline = ScoringModel.load(model)) {
+      // The first 8 events as the previous release stored them: an Avro version-2 DeviceState.
+      DeviceMemory mem = offline.newMemory();
+      List<String> ids = new ArrayList<>();
+      for (ScannerEvent e : in.subList(0, 8)) {
+        offline.score(e, mem);
+        ids.add(e.getEventId());
+      }
+      io.jamwatch.avro.DeviceState old = new DeviceStateMapper().toState(
+          offline.modelId(), "L00", mem, new io.jamwatch.scoring.AlertState(), 0.5f, T0, ids);
+      String device = in.get(0).getDeviceId();
+      stored.put(device, new AvroSerde<io.jamwatch.avro.DeviceState>(io.jamwatch.avro.DeviceState.getClassSchema()).encode(old));
+
+      pipe(in.get(3)); // a duplicate by its eventId string, recognised through the migrated hashes
+      assertEquals(1.0, metrics.deadLetters(io.jamwatch.scoring.RejectReason.DUPLICATE));
+      for (ScannerEvent e : in.subList(8, 12)) {
+        pipe(e);
+        float want = offline.score(e, mem);
+        JamRiskScore got = scores.readValue();
+        assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got.getScore()), "continued, not reset");
+      }
+      assertEquals(12, state(device).getEventCount());
+      assertTrue(DeviceStateCodec.isCompact(stored.get(device)), "rewritten in the compact form");
+      assertEquals(0.0, metrics.resets(StreamMetrics.ResetCause.UNKNOWN_VERSION));
     }
   }
 
@@ -359,16 +394,16 @@ class ScoringTopologyTest {
     for (int i = 0; i < 4; i++) {
       pipe(TestEvents.withSpeed("D1", "L1", T0 + i * 100, "e" + i, 2f));
     }
-    String oldId = store.get("D1").getModelId();
-    assertEquals(4, store.get("D1").getEventCount());
+    String oldId = state("D1").getModelId();
+    assertEquals(4, state("D1").getEventCount());
     models.reload(second); // no topology rebuild
     pipe(TestEvents.withSpeed("D1", "L1", T0 + 1000, "e9", 2f));
-    DeviceState s = store.get("D1");
+    StoredState s = state("D1");
     assertNotEquals(oldId, s.getModelId());
     assertEquals(1, s.getEventCount());
     assertEquals(1.0, metrics.resets(StreamMetrics.ResetCause.MODEL_SWAP));
     JamRiskScore last = scores.readValuesToList().get(4);
-    assertEquals(s.getModelId(), last.getModelId());
+    assertEquals(s.getModelId(), last.getModelId().substring(0, 16), "the state's fingerprint is the new model's");
     assertTrue(last.getWarming());
   }
 
@@ -394,13 +429,13 @@ class ScoringTopologyTest {
     long raisedAt = t;
     pipe(TestEvents.withSpeed("D1", "L1", t += 1000, "m1", mid));
     assertTrue(alerts.isEmpty(), "between clear and raise thresholds: stays open");
-    assertTrue(store.get("D1").getAlertOpen());
+    assertTrue(state("D1").getAlertOpen());
     pipe(TestEvents.withSpeed("D1", "L1", t += 1000, "l1", low));
     JamAlert cleared = alerts.readValue();
     assertEquals(AlertKind.CLEARED, cleared.getKind());
     assertEquals(t - raisedAt, cleared.getDurationMillis());
     assertTrue(cleared.getPeakScore() > 0.99f, "peak " + cleared.getPeakScore());
-    assertFalse(store.get("D1").getAlertOpen());
+    assertFalse(state("D1").getAlertOpen());
     // cooldown of 60 s: a new run above does not raise before it has passed
     for (int i = 0; i < 5; i++) {
       pipe(TestEvents.withSpeed("D1", "L1", t += 1000, "c" + i, high));
@@ -430,15 +465,40 @@ class ScoringTopologyTest {
     assertEquals(1, a.size(), "only A: C's whole line is silent, B is running");
     assertEquals(AlertKind.STALE, a.get(0).getKind());
     assertEquals("A", a.get(0).getDeviceId());
-    assertTrue(store.get("A").getStaleAlerted());
+    assertTrue(state("A").getStaleAlerted());
     driver.advanceWallClockTime(Duration.ofSeconds(5));
     assertTrue(stale().isEmpty(), "STALE is raised once per silence");
     pipe(TestEvents.withSpeed("A", "L1", t += 10, "a1", 2f));
-    assertFalse(store.get("A").getStaleAlerted(), "seen again");
+    assertFalse(state("A").getStaleAlerted(), "seen again");
   }
 
   private List<JamAlert> stale() {
     return alerts.readValuesToList().stream().filter(a -> a.getKind() == AlertKind.STALE).toList();
+  }
+
+  @Test
+  void evictsAStateStoredInThePreviousAvroFormClosingItsOpenAlert() {
+    StreamConfig cfg =
+        StreamConfig.defaults()
+            .withState(new StreamConfig.DeviceStatePolicy(600_000, 3_600_000L, 16, 1_000, 0, 30_000));
+    Path model = TestModels.random(dir, "gru.onnx", CellType.GRU, false, 1);
+    start(model, cfg);
+    try (ScoringModel m = ScoringModel.load(model)) {
+      io.jamwatch.scoring.AlertState open = new io.jamwatch.scoring.AlertState();
+      open.open = true;
+      open.raisedAt = T0 - 5_000;
+      open.peak = 0.9f;
+      io.jamwatch.avro.DeviceState old = new DeviceStateMapper().toState(
+          m.modelId(), "L7", m.newMemory(), open, 0.8f, T0, List.of("x1"));
+      stored.put("OLD", new AvroSerde<io.jamwatch.avro.DeviceState>(io.jamwatch.avro.DeviceState.getClassSchema()).encode(old));
+      driver.advanceWallClockTime(Duration.ofMinutes(61));
+      assertNull(state("OLD"), "evicted after an hour unseen");
+      JamAlert cleared = alerts.readValuesToList().get(0);
+      assertEquals(AlertKind.CLEARED, cleared.getKind());
+      assertEquals("L7", cleared.getLineId());
+      assertEquals(m.modelId(), cleared.getModelId(), "the fingerprint of the current model gives its full id");
+      assertEquals(0.9f, cleared.getPeakScore());
+    }
   }
 
   @Test
@@ -453,8 +513,8 @@ class ScoringTopologyTest {
     assertEquals(2, metrics.devicesHeld());
     pipe(TestEvents.withSpeed("B", "L1", T0 + 1_800_000, "b1", 2f));
     driver.advanceWallClockTime(Duration.ofMinutes(31));
-    assertNull(store.get("A"), "A evicted after an hour unseen");
-    assertNotNull(store.get("B"));
+    assertNull(state("A"), "A evicted after an hour unseen");
+    assertNotNull(state("B"));
     assertEquals(1.0, metrics.evictionsTotal());
     assertEquals(1, metrics.devicesHeld());
   }
