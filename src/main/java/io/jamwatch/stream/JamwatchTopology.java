@@ -4,6 +4,7 @@ import io.jamwatch.avro.DeviceState;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
@@ -15,7 +16,7 @@ import org.apache.kafka.streams.state.Stores;
  *  scanner-events ──► [events-source] ──► [score] ──► [jam-risk-sink]   ──► jam-risk
  *  (key deviceId)                          │   ▲   └─► [jam-alerts-sink] ──► jam-alerts
  *                                          ▼   │
- *                                   device-state (RocksDB, changelogged)
+ *                                   device-state (RocksDB or in-memory, changelogged)
  *  undecodable / rejected events ──(exception handlers)──► scanner-events-dlq
  * </pre>
  *
@@ -38,13 +39,7 @@ public final class JamwatchTopology {
 
   public static Topology build(StreamConfig config, ModelProvider models, StreamMetrics metrics) {
     JamwatchTopics topics = JamwatchTopics.of(config);
-    KeyValueBytesStoreSupplier supplier = Stores.persistentKeyValueStore(STORE);
-    StoreBuilder<?> store =
-        Stores.keyValueStoreBuilder(
-                supplier,
-                Serdes.String(),
-                new AvroSerde<DeviceState>(DeviceState.getClassSchema()))
-            .withLoggingEnabled(java.util.Map.of());
+    StoreBuilder<?> store = deviceStore(config);
     Topology t = new Topology();
     t.addSource(
         SOURCE,
@@ -66,5 +61,21 @@ public final class JamwatchTopology {
         topics.alerts().valueSerde().serializer(),
         PROCESSOR);
     return t;
+  }
+
+  /**
+   * The device-state store of {@code config.state().store()}: RocksDB (tuned by {@link
+   * DeviceStoreRocksConfig}) or an in-memory map; changelogged either way, so a restarted or moved
+   * task restores it from Kafka. Public for the benchmark's baseline, which must do the very same
+   * store work.
+   */
+  public static StoreBuilder<KeyValueStore<String, DeviceState>> deviceStore(StreamConfig config) {
+    KeyValueBytesStoreSupplier supplier =
+        config.state().store() == StreamConfig.StoreKind.MEMORY
+            ? Stores.inMemoryKeyValueStore(STORE)
+            : Stores.persistentKeyValueStore(STORE);
+    return Stores.keyValueStoreBuilder(
+            supplier, Serdes.String(), new AvroSerde<DeviceState>(DeviceState.getClassSchema()))
+        .withLoggingEnabled(java.util.Map.of());
   }
 }

@@ -37,8 +37,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * back, emits a {@link JamRiskScore} and any alert transition. Every check that can reject the
  * event runs before the store is written, so a rejected event leaves the state untouched.
  *
- * <p>A wall-clock punctuator sweeps the task's store: it evicts devices not seen for the TTL,
- * raises STALE for a device silent while its line is still running, and recounts the gauges.
+ * <p>A wall-clock punctuator sweeps the task's store in bounded slices ({@link StoreSweep}): it
+ * evicts devices not seen for the TTL, raises STALE for a device silent while its line is still
+ * running, and recounts the gauges once per full cycle.
  */
 final class ScoringProcessor implements Processor<String, ScannerEvent, String, SpecificRecord> {
   private final StreamConfig config;
@@ -71,8 +72,10 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
     this.context = context;
     this.store = context.getStateStore(JamwatchTopology.STORE);
     this.task = context.taskId().toString();
+    StreamConfig.DeviceStatePolicy p = config.state();
+    this.sweep = new StoreSweep<>(p.sweepBatch(), p.sweepBudgetMillis() * 1_000_000L, p.punctuateMillis());
     context.schedule(
-        Duration.ofMillis(config.state().punctuateMillis()), PunctuationType.WALL_CLOCK_TIME, this::sweep);
+        Duration.ofMillis(StoreSweep.tickMillis(p.punctuateMillis())), PunctuationType.WALL_CLOCK_TIME, this::sweep);
   }
 
   @Override
@@ -230,33 +233,44 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
     context.forward(new Record<>(device, a, time), JamwatchTopology.ALERTS_SINK);
   }
 
-  /** Wall-clock sweep: TTL eviction, STALE alerts, gauges. */
+  // The incremental sweep: its position and what the running cycle has counted so far.
+  private StoreSweep<DeviceState> sweep;
+  private Map<String, Long> lineSeen = new HashMap<>(); // running cycle: line -> latest wall clock seen
+  private Map<String, Long> lineSeenBefore = new HashMap<>(); // the previous full cycle's
+  private long cycleHeld;
+  private long cycleOpen;
+  private final List<KeyValue<String, DeviceState>> evict = new ArrayList<>();
+  private final List<KeyValue<String, DeviceState>> silent = new ArrayList<>();
+
+  /**
+   * Wall-clock sweep, one bounded slice per tick ({@link StoreSweep}): TTL eviction, STALE alerts,
+   * and the gauges, published when a cycle over the whole store completes. A line counts as running
+   * when any of its devices was seen within the line-active window, by what this cycle and the
+   * previous full cycle visited: a store that fits in one slice decides exactly as a one-pass sweep
+   * does; in a longer cycle a device may wait for the next cycle to learn that its line runs.
+   */
   private void sweep(long now) {
     StreamConfig.DeviceStatePolicy p = config.state();
-    Map<String, Long> lineLastSeen = new HashMap<>();
-    List<KeyValue<String, DeviceState>> evict = new ArrayList<>();
-    List<KeyValue<String, DeviceState>> silent = new ArrayList<>();
-    long held = 0;
-    long open = 0;
-    try (KeyValueIterator<String, DeviceState> it = store.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, DeviceState> kv = it.next();
-        DeviceState s = kv.value;
-        long seen = s.getLastSeenWallClock();
-        if (now - seen > p.ttlMillis()) {
-          evict.add(kv);
-          continue;
-        }
-        held++;
-        if (s.getAlertOpen()) {
-          open++;
-        }
-        lineLastSeen.merge(s.getLineId(), seen, Math::max);
-        if (p.staleAfterMillis() > 0 && !s.getStaleAlerted() && now - seen > p.staleAfterMillis()) {
-          silent.add(kv);
-        }
-      }
-    }
+    long t0 = System.nanoTime();
+    boolean cycleDone =
+        sweep.slice(
+            store,
+            now,
+            (key, s) -> {
+              long seen = s.getLastSeenWallClock();
+              if (now - seen > p.ttlMillis()) {
+                evict.add(KeyValue.pair(key, s));
+                return;
+              }
+              cycleHeld++;
+              if (s.getAlertOpen()) {
+                cycleOpen++;
+              }
+              lineSeen.merge(s.getLineId(), seen, Math::max);
+              if (p.staleAfterMillis() > 0 && !s.getStaleAlerted() && now - seen > p.staleAfterMillis()) {
+                silent.add(KeyValue.pair(key, s));
+              }
+            });
     for (KeyValue<String, DeviceState> kv : evict) {
       DeviceState s = kv.value;
       if (s.getAlertOpen()) {
@@ -285,15 +299,29 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
     }
     for (KeyValue<String, DeviceState> kv : silent) {
       DeviceState s = kv.value;
-      Long lineSeen = lineLastSeen.get(s.getLineId());
-      if (lineSeen != null && now - lineSeen <= p.lineActiveMillis()) {
+      long lineLast = Math.max(lineSeen.getOrDefault(s.getLineId(), Long.MIN_VALUE),
+          lineSeenBefore.getOrDefault(s.getLineId(), Long.MIN_VALUE));
+      if (lineLast != Long.MIN_VALUE && now - lineLast <= p.lineActiveMillis()) {
         store.put(kv.key, DeviceState.newBuilder(s).setStaleAlerted(true).build());
         emitAlert(
             kv.key, s.getLineId(), AlertKind.STALE, now, now, s.getModelId(), s.getLastScore(),
             s.getAlertOpen() ? s.getAlertPeak() : s.getLastScore(), 0, List.of());
       }
     }
-    metrics.taskCounts(task, held, open);
+    evict.clear();
+    silent.clear();
+    if (cycleDone) {
+      metrics.taskCounts(task, cycleHeld, cycleOpen);
+      cycleHeld = 0;
+      cycleOpen = 0;
+      Map<String, Long> previous = lineSeenBefore;
+      lineSeenBefore = lineSeen;
+      lineSeen = previous;
+      lineSeen.clear();
+    }
+    if (sweep.lastSliceSize() > 0) {
+      metrics.swept(System.nanoTime() - t0, sweep.lastSliceSize());
+    }
   }
 
   @Override

@@ -42,6 +42,9 @@ public final class StreamMetrics {
   private final Counter events;
   private final Timer step;
   private final Counter evictions;
+  private final Timer sweepSlices;
+  private final Counter sweptDevices;
+  private final java.util.concurrent.atomic.AtomicLong sweepSliceMaxNanos = new java.util.concurrent.atomic.AtomicLong();
   private final Timer explain;
   private final DistributionSummary scores;
   private final Map<RejectReason, Counter> deadLetters = new EnumMap<>(RejectReason.class);
@@ -86,6 +89,12 @@ public final class StreamMetrics {
             .minimumExpectedValue(1.0)
             .maximumExpectedValue(100.0)
             .register(registry);
+    sweepSlices =
+        Timer.builder("jamwatch_sweep_slice")
+            .description("One slice of the TTL/STALE/gauge sweep (bounded by state.sweep-batch and state.sweep-budget)")
+            .register(registry);
+    sweptDevices =
+        Counter.builder("jamwatch_swept_devices").description("Device states visited by the sweep").register(registry);
     evictions =
         Counter.builder("jamwatch_evictions").description("Devices evicted by TTL").register(registry);
     for (RejectReason r : RejectReason.values()) {
@@ -178,6 +187,22 @@ public final class StreamMetrics {
     alerts
         .computeIfAbsent(kind, k -> Counter.builder("jamwatch_alerts").tag("kind", k).register(registry))
         .increment();
+  }
+
+  /** One slice of the state sweep: its duration and how many devices it visited. */
+  void swept(long nanos, int devices) {
+    sweepSlices.record(nanos, TimeUnit.NANOSECONDS);
+    sweptDevices.increment(devices);
+    sweepSliceMaxNanos.accumulateAndGet(nanos, Math::max);
+  }
+
+  /** Longest sweep slice since start (ms), and the devices visited by all slices. */
+  public double sweepSliceMaxMillis() {
+    return sweepSliceMaxNanos.get() / 1e6;
+  }
+
+  public double sweptDevicesTotal() {
+    return sweptDevices.count();
   }
 
   void taskCounts(String task, long devices, long openAlerts) {
