@@ -37,16 +37,22 @@ public final class DeviceStoreRocksConfig implements RocksDBConfigSetter {
   static final long MEMTABLE_BYTES = 64L << 20;
   static final long WRITE_BUFFER_BYTES = 16L << 20;
 
-  // One per JVM by design (the documented pattern): never closed, they live as long as the process.
-  private static final Cache CACHE = new LRUCache(CACHE_BYTES, -1, false, 0.1);
-  private static final WriteBufferManager MEMTABLES = new WriteBufferManager(MEMTABLE_BYTES, CACHE);
+  /**
+   * One cache and one memtable budget per JVM by design (the documented pattern): never closed,
+   * they live as long as the process. A holder class, so that they are built in the first
+   * setConfig, after Kafka Streams has loaded the RocksDB native library.
+   */
+  private static final class Shared {
+    static final Cache CACHE = new LRUCache(CACHE_BYTES, -1, false, 0.1);
+    static final WriteBufferManager MEMTABLES = new WriteBufferManager(MEMTABLE_BYTES, CACHE);
+  }
 
   private BloomFilter filter;
 
   @Override
   public void setConfig(String storeName, Options options, Map<String, Object> configs) {
     BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
-    table.setBlockCache(CACHE);
+    table.setBlockCache(Shared.CACHE);
     table.setCacheIndexAndFilterBlocks(true);
     table.setCacheIndexAndFilterBlocksWithHighPriority(true);
     table.setPinL0FilterAndIndexBlocksInCache(true);
@@ -54,7 +60,7 @@ public final class DeviceStoreRocksConfig implements RocksDBConfigSetter {
     filter = new BloomFilter(10, false);
     table.setFilterPolicy(filter);
     options.setTableFormatConfig(table);
-    options.setWriteBufferManager(MEMTABLES);
+    options.setWriteBufferManager(Shared.MEMTABLES);
     options.setWriteBufferSize(WRITE_BUFFER_BYTES);
     options.setMaxWriteBufferNumber(3);
     options.setOptimizeFiltersForHits(true);
