@@ -442,7 +442,7 @@ public final class BenchCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
-      String md = new io.jamwatch.stream.bench.StreamHarness(settings, System.out).run();
+      String md = new io.jamwatch.stream.bench.StreamHarness(settings, System.out).run().markdown();
       System.out.println();
       System.out.println(md);
       System.out.println("written: " + out.resolve("results.md") + ", " + out.resolve("summary.csv") + ", " + out.resolve("runs.csv"));
@@ -491,7 +491,7 @@ public final class BenchCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
-      String md = new io.jamwatch.stream.bench.ScaleHarness(s, System.out).run();
+      String md = new io.jamwatch.stream.bench.ScaleHarness(s, System.out).run().markdown();
       System.out.println();
       System.out.println(md);
       System.out.println("written: " + out.resolve("results.md"));

@@ -233,6 +233,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
     context.forward(new Record<>(device, a, time), JamwatchTopology.ALERTS_SINK);
   }
 
+  private static final java.lang.management.ThreadMXBean THREAD_CPU = java.lang.management.ManagementFactory.getThreadMXBean();
   // The incremental sweep: its position and what the running cycle has counted so far.
   private StoreSweep<DeviceState> sweep;
   private Map<String, Long> lineSeen = new HashMap<>(); // running cycle: line -> latest wall clock seen
@@ -252,6 +253,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
   private void sweep(long now) {
     StreamConfig.DeviceStatePolicy p = config.state();
     long t0 = System.nanoTime();
+    long cpu0 = THREAD_CPU.getCurrentThreadCpuTime();
     boolean cycleDone =
         sweep.slice(
             store,
@@ -320,7 +322,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
       lineSeen.clear();
     }
     if (sweep.lastSliceSize() > 0) {
-      metrics.swept(System.nanoTime() - t0, sweep.lastSliceSize());
+      metrics.swept(System.nanoTime() - t0, THREAD_CPU.getCurrentThreadCpuTime() - cpu0, sweep.lastSliceSize());
     }
   }
 

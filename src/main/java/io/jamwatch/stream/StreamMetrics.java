@@ -45,6 +45,7 @@ public final class StreamMetrics {
   private final Timer sweepSlices;
   private final Counter sweptDevices;
   private final java.util.concurrent.atomic.AtomicLong sweepSliceMaxNanos = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong sweepSliceMaxCpuNanos = new java.util.concurrent.atomic.AtomicLong();
   private final Timer explain;
   private final DistributionSummary scores;
   private final Map<RejectReason, Counter> deadLetters = new EnumMap<>(RejectReason.class);
@@ -189,16 +190,22 @@ public final class StreamMetrics {
         .increment();
   }
 
-  /** One slice of the state sweep: its duration and how many devices it visited. */
-  void swept(long nanos, int devices) {
-    sweepSlices.record(nanos, TimeUnit.NANOSECONDS);
+  /** One slice of the state sweep: its wall and stream-thread CPU time, and how many devices it visited. */
+  void swept(long wallNanos, long cpuNanos, int devices) {
+    sweepSlices.record(wallNanos, TimeUnit.NANOSECONDS);
     sweptDevices.increment(devices);
-    sweepSliceMaxNanos.accumulateAndGet(nanos, Math::max);
+    sweepSliceMaxNanos.accumulateAndGet(wallNanos, Math::max);
+    sweepSliceMaxCpuNanos.accumulateAndGet(cpuNanos, Math::max);
   }
 
-  /** Longest sweep slice since start (ms), and the devices visited by all slices. */
+  /** Longest sweep slice since start (ms of wall time: includes the thread being descheduled on a busy machine). */
   public double sweepSliceMaxMillis() {
     return sweepSliceMaxNanos.get() / 1e6;
+  }
+
+  /** Most stream-thread CPU time one sweep slice used since start (ms). */
+  public double sweepSliceMaxCpuMillis() {
+    return sweepSliceMaxCpuNanos.get() / 1e6;
   }
 
   public double sweptDevicesTotal() {

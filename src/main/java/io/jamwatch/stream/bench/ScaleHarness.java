@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -67,15 +68,28 @@ public final class ScaleHarness {
     this.work = settings.out().resolve("work");
   }
 
-  public String run() throws Exception {
+  /** What the scale run measured, and its markdown section. */
+  public record Report(long devices, double eventsPerSecond, double sweepSliceMaxMillis, double logicalBytesPerDevice,
+      double diskBytesPerDevice, long restoredRecords, double restoreSeconds, double oneInstance, double twoInstances,
+      String markdown) {}
+
+  /** Runs everything against a broker of its own (a child JVM) and writes the results. */
+  public Report run() throws Exception {
+    StreamHarness.deleteRecursively(work);
+    console.printf("bench scale: starting the broker in its own JVM (log %s)%n", work.resolve("broker").resolve("broker.log"));
+    try (BrokerProcess b = BrokerProcess.start(work.resolve("broker"), s.brokerHeapMb())) {
+      return run(b);
+    }
+  }
+
+  /** Runs everything against {@code b} (whose topics it adds to) and writes the results. */
+  public Report run(BrokerProcess b) throws Exception {
     long started = System.currentTimeMillis();
     String loadBefore = MachineInfo.loadAverage();
-    StreamHarness.deleteRecursively(work);
     Files.createDirectories(work);
     model = s.model() != null ? s.model() : BenchCorpus.randomModel(work);
     StringBuilder md = new StringBuilder();
-    console.printf("bench scale: starting the broker in its own JVM (log %s)%n", work.resolve("broker.log"));
-    try (BrokerProcess b = BrokerProcess.start(work, s.brokerHeapMb())) {
+    try {
       broker = b;
       long n = (long) s.devices() * s.eventsPerDevice();
       String input = "scale-in";
@@ -97,6 +111,10 @@ public final class ScaleHarness {
         long[] size = logicalSize(d.streams());
         storeEntries = size[0];
         storeBytes = size[1];
+        // Leave the group on close, as a node being replaced would: otherwise the restarted
+        // instance waits session.timeout.ms for this member to expire, and that is not restore time.
+        d.streams().close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(60)));
       }
       long diskBytes = StreamHarness.sizeOf(state);
       long sstBytes = sstSize(state);
@@ -157,7 +175,8 @@ public final class ScaleHarness {
       md.append(String.format(Locale.ROOT, "| devices in one instance | %,d |%n", storeEntries));
       md.append(String.format(Locale.ROOT, "| events (%d per device), events/s over 10-100 %% | %,d, %,.0f |%n", s.eventsPerDevice(), n, fill.eventsPerSecond()));
       md.append(String.format(Locale.ROOT, "| stream-thread CPU per event | %.1f us |%n", fill.streamCpuMicrosPerEvent()));
-      md.append(String.format(Locale.ROOT, "| longest sweep slice | %.1f ms |%n", metrics.sweepSliceMaxMillis()));
+      md.append(String.format(Locale.ROOT, "| longest sweep slice: wall (stream-thread CPU) | %.1f ms (%.1f ms) |%n",
+          metrics.sweepSliceMaxMillis(), metrics.sweepSliceMaxCpuMillis()));
       md.append(String.format(Locale.ROOT, "| store, logical (key + value) per device | %.0f B |%n", (double) storeBytes / Math.max(1, storeEntries)));
       md.append(String.format(Locale.ROOT, "| state directory on disk per device (all files / SST only) | %.0f B / %.0f B |%n",
           (double) diskBytes / Math.max(1, storeEntries), (double) sstBytes / Math.max(1, storeEntries)));
@@ -165,22 +184,26 @@ public final class ScaleHarness {
           toRunning, restoreNanos.get() / 1e9, restored.get()));
 
       // 4: one instance vs two
+      double[] one = {Double.NaN, Double.NaN, Double.NaN};
+      double[] two = one;
       if (s.scaleOutEvents() > 0) {
         String in2 = "scale-out-in";
         b.createTopics(List.of(in2), s.partitions());
         StreamHarness.produce(b.bootstrapServers(), in2, BenchCorpus.of(s.scaleOutDevices(), s.scaleOutEvents()), s.scaleOutEvents(), console);
-        double[] one = instances(1, in2);
-        double[] two = instances(2, in2);
+        one = instances(1, in2);
+        two = instances(2, in2);
         md.append(String.format(Locale.ROOT, "| one instance vs two, %,d devices, %,d events: events/s | %,.0f vs %,.0f (%.2fx) |%n",
             s.scaleOutDevices(), s.scaleOutEvents(), one[0], two[0], two[0] / one[0]));
         md.append(String.format(Locale.ROOT, "| cores busy over the window, one vs two instances (this JVM + broker) | %.2f + %.2f vs %.2f + %.2f |%n",
             one[1], one[2], two[1], two[2]));
       }
+      Files.writeString(s.out().resolve("results.md"), md.toString());
+      return new Report(storeEntries, fill.eventsPerSecond(), metrics.sweepSliceMaxMillis(),
+          (double) storeBytes / Math.max(1, storeEntries), (double) diskBytes / Math.max(1, storeEntries), restored.get(),
+          toRunning, one[0], two[0], md.toString());
     } finally {
       broker = null;
     }
-    Files.writeString(s.out().resolve("results.md"), md.toString());
-    return md.toString();
   }
 
   private StreamConfig config(String app, String input, Path state) {

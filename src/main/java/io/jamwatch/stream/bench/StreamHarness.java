@@ -67,7 +67,8 @@ public final class StreamHarness {
   private int runs;
 
   /** One measured run. */
-  public record Result(Topology topology, String guarantee, int devices, int repeat, RunMeter.Window window, double sweepMaxMillis) {}
+  public record Result(Topology topology, String guarantee, int devices, int repeat, RunMeter.Window window,
+      double sweepMaxMillis, double sweepMaxCpuMillis) {}
 
   /** p50 / p99 / max (ms) of event time to committed score at {@code rate} events/s. */
   public record Latency(int devices, double rate, double achievedRate, long samples, double p50, double p99, double max, String commitInterval) {}
@@ -78,18 +79,27 @@ public final class StreamHarness {
     this.work = settings.out().resolve("work");
   }
 
-  /** Runs everything and writes the results; returns the markdown table. */
-  public String run() throws Exception {
+  /** Everything one harness run measured, and its markdown section. */
+  public record Report(List<Result> results, Latency latency, String markdown) {}
+
+  /** Runs everything against a broker of its own (a child JVM) and writes the results. */
+  public Report run() throws Exception {
+    deleteRecursively(work);
+    console.printf("bench stream: starting the broker in its own JVM (log %s)%n", work.resolve("broker").resolve("broker.log"));
+    try (BrokerProcess b = BrokerProcess.start(work.resolve("broker"), settings.brokerHeapMb())) {
+      return run(b);
+    }
+  }
+
+  /** Runs everything against {@code b} (whose topics it adds to) and writes the results. */
+  public Report run(BrokerProcess b) throws Exception {
     long started = System.currentTimeMillis();
     String loadBefore = MachineInfo.loadAverage();
-    deleteRecursively(work);
     Files.createDirectories(work);
     model = settings.model() != null ? settings.model() : BenchCorpus.randomModel(work);
-    console.printf("bench stream: starting the broker in its own JVM (log %s)%n", work.resolve("broker.log"));
     List<Result> results = new ArrayList<>();
     Latency latency = null;
-    try (BrokerProcess b = BrokerProcess.start(work, settings.brokerHeapMb());
-        ScoringModel baselineModel = ScoringModel.load(model)) {
+    try (ScoringModel baselineModel = ScoringModel.load(model)) {
       broker = b;
       console.printf("broker pid %d at %s%n", b.pid(), b.bootstrapServers());
       int largest = settings.devices().stream().max(Integer::compare).orElseThrow();
@@ -137,7 +147,7 @@ public final class StreamHarness {
     Files.writeString(settings.out().resolve("results.md"), md);
     Files.writeString(settings.out().resolve("summary.csv"), ResultTable.summaryCsv(results));
     deleteRecursively(work.resolve("state"));
-    return md;
+    return new Report(List.copyOf(results), latency, md);
   }
 
   static String input(int devices) {
@@ -237,7 +247,9 @@ public final class StreamHarness {
       broker.deleteTopicsStartingWith(id + "-");
       deleteRecursively(work.resolve("state").resolve(id));
     }
-    return new Result(t, guarantee, devices, rep, w, t == Topology.JAMWATCH ? metrics.sweepSliceMaxMillis() : Double.NaN);
+    boolean jw = t == Topology.JAMWATCH;
+    return new Result(t, guarantee, devices, rep, w, jw ? metrics.sweepSliceMaxMillis() : Double.NaN,
+        jw ? metrics.sweepSliceMaxCpuMillis() : Double.NaN);
   }
 
   /**
