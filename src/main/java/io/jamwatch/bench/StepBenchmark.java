@@ -2,10 +2,10 @@ package io.jamwatch.bench;
 
 import io.jamwatch.features.FeatureSpec;
 import io.jamwatch.features.Transform;
-import io.jamwatch.nn.CellType;
-import io.jamwatch.nn.JavaStepper;
-import io.jamwatch.nn.NetworkWeights;
-import io.jamwatch.nn.Stepper;
+import io.jamwatch.model.CellType;
+import io.jamwatch.model.JavaStepper;
+import io.jamwatch.model.NetworkWeights;
+import io.jamwatch.model.Stepper;
 import io.jamwatch.onnx.ModelMetadata;
 import io.jamwatch.onnx.OnnxExporter;
 import io.jamwatch.onnx.OrtStepper;
@@ -64,7 +64,7 @@ public class StepBenchmark {
     if (impl.equals("java")) {
       stepper = new JavaStepper(w);
     } else {
-      ModelMetadata m = ModelMetadata.describe(w, spec(F), new io.jamwatch.nn.ForecastSurprise.Stats(0f, 1f, 10, 0));
+      ModelMetadata m = ModelMetadata.describe(w, spec(F), new io.jamwatch.model.ForecastSurprise.Stats(0f, 1f, 10, 0));
       stepper = new OrtStepper(OnnxExporter.build(w, m).toByteArray(), m);
     }
     SplittableRandom rng = new SplittableRandom(2);

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /**
  * The one entry point: {@code java -jar target/jamwatch.jar <command>}.
  *
- * <p>Every subcommand lives in the package of its domain (sim/, nn/, stream/, ...) or here, and is
+ * <p>Every subcommand lives in the package of its domain (sim/, train/, stream/, ...) or here, and is
  * registered in {@link #SUBCOMMANDS}; commands not built yet are absent, never stubs.
  */
 @Command(

@@ -2,9 +2,9 @@ package io.jamwatch.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.jamwatch.nn.EpochRecord;
-import io.jamwatch.nn.TrainConfig;
-import io.jamwatch.nn.TrainResult;
+import io.jamwatch.train.EpochRecord;
+import io.jamwatch.train.TrainConfig;
+import io.jamwatch.train.TrainResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -3,17 +3,17 @@ package io.jamwatch.cli;
 import io.jamwatch.eval.AlertMetrics;
 import io.jamwatch.eval.Backtest;
 import io.jamwatch.eval.PolicyThresholds;
-import io.jamwatch.nn.AlertThresholds;
-import io.jamwatch.nn.CellType;
+import io.jamwatch.train.AlertThresholds;
+import io.jamwatch.model.CellType;
 import io.jamwatch.scoring.ScoringModel;
-import io.jamwatch.nn.GateProbe;
-import io.jamwatch.nn.Head;
-import io.jamwatch.nn.ProgressListener;
-import io.jamwatch.nn.EpochRecord;
-import io.jamwatch.nn.TrainConfig;
-import io.jamwatch.nn.TrainResult;
-import io.jamwatch.nn.Trainer;
-import io.jamwatch.nn.TrainingData;
+import io.jamwatch.train.GateProbe;
+import io.jamwatch.model.Head;
+import io.jamwatch.train.ProgressListener;
+import io.jamwatch.train.EpochRecord;
+import io.jamwatch.train.TrainConfig;
+import io.jamwatch.train.TrainResult;
+import io.jamwatch.train.Trainer;
+import io.jamwatch.train.TrainingData;
 import io.jamwatch.onnx.ModelMetadata;
 import io.jamwatch.onnx.OnnxExporter;
 import java.io.IOException;
@@ -256,7 +256,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   /**
    * Exports the model, then chooses its alert thresholds by replaying the one alert policy over the
-   * validation part through the exported model ({@link PolicyThresholds}; nn/ may not import the
+   * validation part through the exported model ({@link PolicyThresholds}; train/ may not import the
    * serving packages), and exports it again with them, with the card saying what that policy does.
    */
   private Exported export(TrainResult trained, RecordedTrainingData.Loaded data, Path model) throws IOException {

@@ -1,7 +1,7 @@
 package io.jamwatch.cli;
 
-import io.jamwatch.nn.EpochRecord;
-import io.jamwatch.nn.TrainResult;
+import io.jamwatch.train.EpochRecord;
+import io.jamwatch.train.TrainResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -17,10 +17,10 @@ import java.util.function.ToLongFunction;
  * So what the model card says about false alarms and caught jams is what {@code backtest} measures
  * on the same events with the same policy settings (and what the stream would raise).
  *
- * <p>Why here and not in nn/: the trainer (nn/) may not import the serving packages (scoring/),
+ * <p>Why here and not in train/: the trainer (train/) may not import the serving packages (scoring/),
  * and the threshold has to be chosen on the scores the served model produces. The train command
  * runs this after the export and writes the chosen thresholds into the model file and card;
- * {@code nn/AlertThresholds}' own provisional choice is replaced.
+ * {@code train/AlertThresholds}' own provisional choice is replaced.
  */
 public final class PolicyThresholds {
 

@@ -8,7 +8,7 @@ import java.util.List;
  * Threshold-free metrics of a per-event score against binary labels, and the PR curve behind
  * them. Tied scores form one threshold (no arbitrary order among ties), as in scikit-learn's
  * {@code average_precision_score} and {@code roc_auc_score}. The two areas are computed by the
- * trainer's {@link io.jamwatch.nn.RankingMetrics} (one implementation for validation and backtest);
+ * trainer's {@link io.jamwatch.train.RankingMetrics} (one implementation for validation and backtest);
  * the tests here pin both to hand-worked cases.
  *
  * <ul>
@@ -63,12 +63,12 @@ public final class RankingMetrics {
 
   /** Average precision; NaN when there is no positive (nn.RankingMetrics, the trainer's own). */
   public static double averagePrecision(float[] scores, boolean[] positive) {
-    return io.jamwatch.nn.RankingMetrics.averagePrecision(scores, positive, scores.length);
+    return io.jamwatch.train.RankingMetrics.averagePrecision(scores, positive, scores.length);
   }
 
   /** ROC-AUC, ties one half; NaN when a class is empty (nn.RankingMetrics, the trainer's own). */
   public static double rocAuc(float[] scores, boolean[] positive) {
-    return io.jamwatch.nn.RankingMetrics.rocAuc(scores, positive, scores.length);
+    return io.jamwatch.train.RankingMetrics.rocAuc(scores, positive, scores.length);
   }
 
   private static int[] sortedDescending(float[] scores) {

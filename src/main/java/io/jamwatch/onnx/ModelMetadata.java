@@ -1,9 +1,9 @@
 package io.jamwatch.onnx;
 
 import io.jamwatch.features.FeatureSpec;
-import io.jamwatch.nn.CellType;
-import io.jamwatch.nn.ForecastSurprise;
-import io.jamwatch.nn.NetworkWeights;
+import io.jamwatch.model.CellType;
+import io.jamwatch.model.ForecastSurprise;
+import io.jamwatch.model.NetworkWeights;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

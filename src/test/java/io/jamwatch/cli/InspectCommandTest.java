@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jamwatch.nn.CellType;
-import io.jamwatch.nn.NetworkWeights;
+import io.jamwatch.model.CellType;
+import io.jamwatch.model.NetworkWeights;
 import io.jamwatch.onnx.OnnxExporter;
 import io.jamwatch.onnx.TestModels;
 import java.io.PrintWriter;

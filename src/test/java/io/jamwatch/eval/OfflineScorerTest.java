@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jamwatch.avro.EventType;
 import io.jamwatch.avro.ScannerEvent;
-import io.jamwatch.nn.CellType;
-import io.jamwatch.nn.NetworkWeights;
+import io.jamwatch.model.CellType;
+import io.jamwatch.model.NetworkWeights;
 import io.jamwatch.scoring.DeviceMemory;
 import io.jamwatch.onnx.ModelMetadata;
 import io.jamwatch.onnx.OnnxExporter;

@@ -4,8 +4,8 @@ import io.jamwatch.scoring.ScoringModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.jamwatch.nn.CellType;
-import io.jamwatch.nn.NetworkWeights;
+import io.jamwatch.model.CellType;
+import io.jamwatch.model.NetworkWeights;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -51,7 +51,7 @@ class GoldenModelTest {
     try (ScoringModel m = ScoringModel.load(tmp)) {
       float[] h = new float[8], pred = new float[9];
       float s = m.stepper().step(x, h, null, pred);
-      float ref = io.jamwatch.nn.ReferenceForward.forward(w, x, 1, 1, null, null).score()[0];
+      float ref = io.jamwatch.model.ReferenceForward.forward(w, x, 1, 1, null, null).score()[0];
       assertEquals(ref, s, 1e-6f);
     } finally {
       Files.delete(tmp);

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jamwatch.nn.CellType;
-import io.jamwatch.nn.NetworkWeights;
+import io.jamwatch.model.CellType;
+import io.jamwatch.model.NetworkWeights;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;

@@ -2,9 +2,9 @@ package io.jamwatch.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jamwatch.nn.CellType;
-import io.jamwatch.nn.NetworkWeights;
-import io.jamwatch.nn.ReferenceForward;
+import io.jamwatch.model.CellType;
+import io.jamwatch.model.NetworkWeights;
+import io.jamwatch.model.ReferenceForward;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

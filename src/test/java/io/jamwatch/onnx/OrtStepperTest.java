@@ -3,10 +3,10 @@ package io.jamwatch.onnx;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jamwatch.nn.CellType;
-import io.jamwatch.nn.JavaStepper;
-import io.jamwatch.nn.NetworkWeights;
-import io.jamwatch.nn.ReferenceForward;
+import io.jamwatch.model.CellType;
+import io.jamwatch.model.JavaStepper;
+import io.jamwatch.model.NetworkWeights;
+import io.jamwatch.model.ReferenceForward;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

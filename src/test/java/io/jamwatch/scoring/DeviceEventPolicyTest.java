@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jamwatch.avro.EventType;
 import io.jamwatch.avro.ScannerEvent;
-import io.jamwatch.nn.CellType;
+import io.jamwatch.model.CellType;
 
 
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.features.FeatureGroup;
 import io.jamwatch.features.FeatureSpec;
 import io.jamwatch.features.Transform;
-import io.jamwatch.nn.CellType;
+import io.jamwatch.model.CellType;
 import io.jamwatch.scoring.DeviceMemory;
 import io.jamwatch.scoring.ScoringModel;
 import java.nio.file.Path;

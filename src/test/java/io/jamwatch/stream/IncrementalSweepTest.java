@@ -9,7 +9,7 @@ import io.jamwatch.avro.AlertKind;
 import io.jamwatch.avro.DeviceState;
 import io.jamwatch.avro.JamAlert;
 import io.jamwatch.avro.ScannerEvent;
-import io.jamwatch.nn.CellType;
+import io.jamwatch.model.CellType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

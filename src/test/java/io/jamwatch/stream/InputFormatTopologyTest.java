@@ -17,7 +17,7 @@ import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.ingest.InputFormat;
 import io.jamwatch.ingest.RecordedRegistry;
 import io.jamwatch.ingest.RegistryAvroDecoder;
-import io.jamwatch.nn.CellType;
+import io.jamwatch.model.CellType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

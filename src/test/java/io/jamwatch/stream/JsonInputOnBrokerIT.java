@@ -12,7 +12,7 @@ import io.jamwatch.ingest.EventMapping;
 import io.jamwatch.ingest.IngestConfig;
 import io.jamwatch.ingest.InputFormat;
 import io.jamwatch.ingest.JsonEventEncoder;
-import io.jamwatch.nn.CellType;
+import io.jamwatch.model.CellType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jamwatch.avro.JamRiskScore;
 import io.jamwatch.avro.ScannerEvent;
-import io.jamwatch.nn.CellType;
+import io.jamwatch.model.CellType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

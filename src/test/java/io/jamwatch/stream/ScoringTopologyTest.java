@@ -19,7 +19,7 @@ import io.jamwatch.avro.JamRiskScore;
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.logs.RecordedLogReader;
 import io.jamwatch.logs.RecordedLogWriter;
-import io.jamwatch.nn.CellType;
+import io.jamwatch.model.CellType;
 import io.jamwatch.scoring.DeviceMemory;
 import io.jamwatch.scoring.ScoringModel;
 import java.nio.ByteBuffer;

@@ -1,9 +1,9 @@
 package io.jamwatch.stream;
 
 import io.jamwatch.features.FeatureSpec;
-import io.jamwatch.nn.CellType;
-import io.jamwatch.nn.ForecastSurprise;
-import io.jamwatch.nn.NetworkWeights;
+import io.jamwatch.model.CellType;
+import io.jamwatch.model.ForecastSurprise;
+import io.jamwatch.model.NetworkWeights;
 import io.jamwatch.onnx.ModelMetadata;
 import io.jamwatch.onnx.OnnxExporter;
 import java.nio.file.Path;

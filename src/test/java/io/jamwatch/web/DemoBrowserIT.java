@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jamwatch.features.FeatureSpec;
 import io.jamwatch.logs.TrustedAvroClasses;
-import io.jamwatch.nn.CellType;
-import io.jamwatch.nn.NetworkWeights;
+import io.jamwatch.model.CellType;
+import io.jamwatch.model.NetworkWeights;
 import io.jamwatch.onnx.ModelMetadata;
 import io.jamwatch.onnx.OnnxExporter;
 import io.jamwatch.sim.Readings;

@@ -1,6 +1,6 @@
 package io.jamwatch.eval.bench;
 
-import io.jamwatch.nn.CellType;
+import io.jamwatch.model.CellType;
 import io.jamwatch.scoring.DetectorConfig;
 
 /** The detectors the bench command can run, by name. */

@@ -2,8 +2,8 @@ package io.jamwatch.eval.bench;
 
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.features.FeatureSpec;
-import io.jamwatch.nn.EpochRecord;
-import io.jamwatch.nn.TrainResult;
+import io.jamwatch.train.EpochRecord;
+import io.jamwatch.train.TrainResult;
 import io.jamwatch.scoring.DeviceMemory;
 import io.jamwatch.scoring.ScoringModel;
 import java.io.PrintStream;

@@ -1,0 +1,35 @@
+package io.jamwatch.model;
+
+/**
+ * One streaming step (T = 1, B = 1) of a recurrent model: the state goes in and comes out, nothing
+ * is kept inside between calls (ONNX Runtime is stateless by design, and so is this contract), so
+ * the caller's state store is the only home of a device's state.
+ *
+ * <p>Implementations: the ONNX Runtime session (onnx/) used by the stream and the offline scorer,
+ * and the pure-Java forward (model/JavaStepper) used by the trainer and the benchmarks. Not thread-safe: one per
+ * stream thread.
+ */
+public interface Stepper extends AutoCloseable {
+  int inputSize();
+
+  int hiddenSize();
+
+  int layers();
+
+  CellType cell();
+
+  boolean hasRisk();
+
+  boolean hasForecast();
+
+  /**
+   * Steps once. {@code h} (and {@code c} for LSTM, else ignored) are [L*H] and updated in place;
+   * {@code predOut} [F] receives the forecast of the next encoded event when the model has a
+   * forecast head (ignored otherwise, may be null). Returns the risk score, or NaN without a risk
+   * head.
+   */
+  float step(float[] x, float[] h, float[] c, float[] predOut);
+
+  @Override
+  default void close() {}
+}
