@@ -80,6 +80,24 @@ public final class BrokerProcess implements AutoCloseable {
     return new BrokerProcess(p, Files.readString(address, StandardCharsets.UTF_8).trim(), log);
   }
 
+  /** What runs against a broker. */
+  public interface Use<T> {
+    T with(BrokerProcess broker) throws Exception;
+  }
+
+  /**
+   * Wipes {@code work}, starts a broker in {@code work/broker} (saying so on the console), runs
+   * {@code use} against it and stops it.
+   */
+  public static <T> T around(Path work, int heapMb, java.io.PrintStream console, String what, Use<T> use) throws Exception {
+    StreamHarness.deleteRecursively(work);
+    Path dir = work.resolve("broker");
+    console.printf("%s: starting the broker in its own JVM (log %s)%n", what, dir.resolve("broker.log"));
+    try (BrokerProcess b = start(dir, heapMb)) {
+      return use.with(b);
+    }
+  }
+
   public String bootstrapServers() {
     return bootstrap;
   }

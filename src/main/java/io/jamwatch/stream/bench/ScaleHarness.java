@@ -75,11 +75,7 @@ public final class ScaleHarness {
 
   /** Runs everything against a broker of its own (a child JVM) and writes the results. */
   public Report run() throws Exception {
-    StreamHarness.deleteRecursively(work);
-    console.printf("bench scale: starting the broker in its own JVM (log %s)%n", work.resolve("broker").resolve("broker.log"));
-    try (BrokerProcess b = BrokerProcess.start(work.resolve("broker"), s.brokerHeapMb())) {
-      return run(b);
-    }
+    return BrokerProcess.around(work, s.brokerHeapMb(), console, "bench scale", this::run);
   }
 
   /** Runs everything against {@code b} (whose topics it adds to) and writes the results. */

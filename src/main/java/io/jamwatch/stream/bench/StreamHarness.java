@@ -84,11 +84,7 @@ public final class StreamHarness {
 
   /** Runs everything against a broker of its own (a child JVM) and writes the results. */
   public Report run() throws Exception {
-    deleteRecursively(work);
-    console.printf("bench stream: starting the broker in its own JVM (log %s)%n", work.resolve("broker").resolve("broker.log"));
-    try (BrokerProcess b = BrokerProcess.start(work.resolve("broker"), settings.brokerHeapMb())) {
-      return run(b);
-    }
+    return BrokerProcess.around(work, settings.brokerHeapMb(), console, "bench stream", this::run);
   }
 
   /** Runs everything against {@code b} (whose topics it adds to) and writes the results. */
