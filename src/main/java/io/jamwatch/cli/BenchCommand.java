@@ -68,6 +68,13 @@ public final class BenchCommand implements Runnable {
     throw new IllegalArgumentException("--forecast-error needs a forecast-head detector (gru, lstm, rnn), got " + d.name());
   }
 
+  /** A bad {@code --set} key or value is a one-line error before any broker starts. */
+  static void checkSettings(Map<String, String> set) {
+    java.util.Properties p = new java.util.Properties();
+    p.putAll(set);
+    io.jamwatch.stream.StreamConfig.fromProperties(p);
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @Command(
@@ -458,6 +465,7 @@ public final class BenchCommand implements Runnable {
       set.forEach(b::set);
       io.jamwatch.stream.bench.HarnessSettings settings;
       try {
+        checkSettings(set);
         settings = b.guarantees(guarantees)
             .topologies(topologies.stream().map(io.jamwatch.stream.bench.HarnessSettings.Topology::parse).toList())
             .partitions(partitions).model(model).out(out).build();
@@ -508,6 +516,7 @@ public final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       io.jamwatch.stream.bench.ScaleHarness.Settings s;
       try {
+        checkSettings(set);
         s = new io.jamwatch.stream.bench.ScaleHarness.Settings(devices, eventsPerDevice, scaleOutDevices, scaleOutEvents,
             partitions, set, model, out, 2048);
       } catch (IllegalArgumentException e) {
