@@ -445,7 +445,7 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--model", description = "Model file to score with (default: a random GRU H=64 fitted to the simulator's features).")
     Path model;
 
-    @Option(names = "--out", defaultValue = "runs/bench-stream", description = "Output folder: results.md, summary.csv, runs.csv, work/broker.log (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "runs/bench-stream", description = "Output folder: results.md, summary.csv, runs.csv, work/broker/broker.log (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -507,7 +507,7 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--model", description = "Model file (default: a random GRU H=64).")
     Path model;
 
-    @Option(names = "--out", defaultValue = "runs/bench-scale", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "runs/bench-scale", description = "Output folder: results.md, work/broker/broker.log (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
