@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Public benchmarks (SKAB, NAB), each scored with its own published protocol; performance harnesses (stream, jmh).",
-    subcommands = {BenchCommand.Skab.class, BenchCommand.Nab.class, BenchCommand.Stream.class, BenchCommand.Jmh.class})
+    subcommands = {BenchCommand.Skab.class, BenchCommand.Nab.class, BenchCommand.Stream.class, BenchCommand.Scale.class, BenchCommand.Jmh.class})
 public final class BenchCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -71,6 +71,13 @@ public final class BenchCommand implements Runnable {
   static io.jamwatch.eval.bench.ForecastModelDetector forecastDetector(SeriesDetector d) {
     if (d instanceof io.jamwatch.eval.bench.ForecastModelDetector f) return f;
     throw new IllegalArgumentException("--forecast-error needs a forecast-head detector (gru, lstm, rnn), got " + d.name());
+  }
+
+  /** A bad {@code --set} key or value is a one-line error before any broker starts. */
+  static void checkSettings(Map<String, String> set) {
+    java.util.Properties p = new java.util.Properties();
+    p.putAll(set);
+    io.jamwatch.stream.StreamConfig.fromProperties(p);
   }
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -409,23 +416,125 @@ public final class BenchCommand implements Runnable {
   @Command(
       name = "stream",
       mixinStandardHelpOptions = true,
-      description = "End-to-end harness through an in-JVM broker: jamwatch vs a pass-through topology doing the same store get/put, exactly_once_v2 and at_least_once, event-to-score latency, bytes per device.")
+      description = "End-to-end stream harness: broker in its own JVM, input pre-produced, warm-up, interleaved repeated runs of "
+          + "raw pass-through / baseline (same Avro and store work, constant score) / jamwatch, under exactly_once_v2 and "
+          + "at_least_once, for each device population; events/s and stream-thread CPU per event; p99 latency at half capacity. "
+          + "Writes results.md, summary.csv and runs.csv.")
   static final class Stream implements Callable<Integer> {
-    @Option(names = "--events", defaultValue = "200000", description = "Simulated events to push through (default: ${DEFAULT-VALUE}).")
-    int events;
+    @Option(names = "--events", defaultValue = "1000000", description = "Events per measured run (default: ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(names = "--warmup", defaultValue = "200000", description = "Warm-up events per topology and guarantee, not recorded (default: ${DEFAULT-VALUE}).")
+    long warmup;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Repeats of every run, interleaved (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--devices", split = ",", defaultValue = "64,100000", description = "Device populations (default: ${DEFAULT-VALUE}).")
+    List<Integer> devices;
+
+    @Option(names = "--guarantees", split = ",", defaultValue = "eos,alo", description = "eos (exactly_once_v2) and/or alo (at_least_once) (default: ${DEFAULT-VALUE}).")
+    List<String> guarantees;
+
+    @Option(names = "--topologies", split = ",", defaultValue = "raw,baseline,jamwatch", description = "Which of raw, baseline, jamwatch (default: ${DEFAULT-VALUE}).")
+    List<String> topologies;
+
+    @Option(names = "--partitions", defaultValue = "2", description = "Partitions of the input and output topics (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--set", description = "A jamwatch config key for every run, as in a run config file (repeatable): e.g. --set state.store=memory --set kafka.commit.interval.ms=200.")
+    Map<String, String> set = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--latency-seconds", defaultValue = "30", description = "Length of the paced latency run at half the jamwatch exactly-once capacity (0 = none; default: ${DEFAULT-VALUE}).")
+    int latencySeconds;
+
+    @Option(names = "--quick", description = "A CI-sized run: 20,000 events, 5,000 warm-up, 1 repeat, 64 and 1,000 devices, 5 s latency run (other options still apply after it).")
+    boolean quick;
 
     @Option(names = "--model", description = "Model file to score with (default: a random GRU H=64 fitted to the simulator's features).")
     Path model;
 
-    @picocli.CommandLine.Mixin RuntimeOptions runtime = new RuntimeOptions();
+    @Option(names = "--out", defaultValue = "runs/bench-stream", description = "Output folder: results.md, summary.csv, runs.csv, work/broker/broker.log (default: ${DEFAULT-VALUE}).")
+    Path out;
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      if (events < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--events must be >= 1");
-      io.jamwatch.stream.StreamBenchmark.main(new String[] {
-          Integer.toString(events), model == null ? "-" : model.toString(), runtime.runtime().key()});
+      io.jamwatch.stream.bench.HarnessSettings.Builder b = io.jamwatch.stream.bench.HarnessSettings.builder();
+      picocli.CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+      if (quick) {
+        b.events(20_000).warmupEvents(5_000).repeats(1).devices(List.of(64, 1_000)).latencySeconds(5);
+      }
+      if (!quick || pr.hasMatchedOption("--events")) b.events(events);
+      if (!quick || pr.hasMatchedOption("--warmup")) b.warmupEvents(warmup);
+      if (!quick || pr.hasMatchedOption("--repeats")) b.repeats(repeats);
+      if (!quick || pr.hasMatchedOption("--devices")) b.devices(devices);
+      if (!quick || pr.hasMatchedOption("--latency-seconds")) b.latencySeconds(latencySeconds);
+      set.forEach(b::set);
+      io.jamwatch.stream.bench.HarnessSettings settings;
+      try {
+        checkSettings(set);
+        settings = b.guarantees(guarantees)
+            .topologies(topologies.stream().map(io.jamwatch.stream.bench.HarnessSettings.Topology::parse).toList())
+            .partitions(partitions).model(model).out(out).build();
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+      String md = new io.jamwatch.stream.bench.StreamHarness(settings, System.out).run().markdown();
+      System.out.println();
+      System.out.println(md);
+      System.out.println("written: " + out.resolve("results.md") + ", " + out.resolve("summary.csv") + ", " + out.resolve("runs.csv"));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "scale",
+      mixinStandardHelpOptions = true,
+      description = "Scale harness: a large device population in one instance (events/s, longest sweep slice), bytes per device "
+          + "(logical and on disk), restore time after the state directory is wiped, one instance vs two. Writes results.md.")
+  static final class Scale implements Callable<Integer> {
+    @Option(names = "--devices", defaultValue = "1000000", description = "Devices in the one instance (default: ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--events-per-device", defaultValue = "2", description = "Events per device (default: ${DEFAULT-VALUE}).")
+    int eventsPerDevice;
+
+    @Option(names = "--scale-out-devices", defaultValue = "100000", description = "Devices of the one-vs-two-instances run (default: ${DEFAULT-VALUE}).")
+    int scaleOutDevices;
+
+    @Option(names = "--scale-out-events", defaultValue = "1000000", description = "Events of the one-vs-two-instances run (0 = skip; default: ${DEFAULT-VALUE}).")
+    long scaleOutEvents;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the input (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--set", description = "A jamwatch config key for every run (repeatable), e.g. --set state.store=memory.")
+    Map<String, String> set = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--model", description = "Model file (default: a random GRU H=64).")
+    Path model;
+
+    @Option(names = "--out", defaultValue = "runs/bench-scale", description = "Output folder: results.md, work/broker/broker.log (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      io.jamwatch.stream.bench.ScaleHarness.Settings s;
+      try {
+        checkSettings(set);
+        s = new io.jamwatch.stream.bench.ScaleHarness.Settings(devices, eventsPerDevice, scaleOutDevices, scaleOutEvents,
+            partitions, set, model, out, 2048);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+      String md = new io.jamwatch.stream.bench.ScaleHarness(s, System.out).run().markdown();
+      System.out.println();
+      System.out.println(md);
+      System.out.println("written: " + out.resolve("results.md"));
       return 0;
     }
   }

@@ -88,8 +88,13 @@ public final class EmbeddedBroker implements AutoCloseable {
   }
 
   public void createTopics(List<String> names, int partitions) {
+    createTopics(bootstrapServers(), names, partitions);
+  }
+
+  /** Creates {@code names} ({@code partitions} each, replication 1, no time retention) on the broker at {@code bootstrap}, if absent. */
+  public static void createTopics(String bootstrap, List<String> names, int partitions) {
     try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       List<NewTopic> topics = new ArrayList<>();
       for (String n : names) {
         topics.add(new NewTopic(n, partitions, (short) 1).configs(Map.of("retention.ms", "-1")));

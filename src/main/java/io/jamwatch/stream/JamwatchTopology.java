@@ -3,6 +3,7 @@ package io.jamwatch.stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
@@ -14,7 +15,7 @@ import org.apache.kafka.streams.state.Stores;
  *  scanner-events ──► [events-source] ──► [score] ──► [jam-risk-sink]   ──► jam-risk
  *  (key deviceId)                          │   ▲   └─► [jam-alerts-sink] ──► jam-alerts
  *                                          ▼   │
- *                                   device-state (RocksDB, changelogged; DeviceStateCodec bytes)
+ *                                   device-state (RocksDB or in-memory, changelogged; DeviceStateCodec bytes)
  *  undecodable / rejected events ──(exception handlers)──► scanner-events-dlq
  * </pre>
  *
@@ -37,13 +38,7 @@ public final class JamwatchTopology {
 
   public static Topology build(StreamConfig config, ModelProvider models, StreamMetrics metrics) {
     JamwatchTopics topics = JamwatchTopics.of(config);
-    KeyValueBytesStoreSupplier supplier = Stores.persistentKeyValueStore(STORE);
-    StoreBuilder<?> store =
-        Stores.keyValueStoreBuilder(
-                supplier,
-                Serdes.String(),
-                Serdes.ByteArray()) // DeviceStateCodec's compact layout
-            .withLoggingEnabled(java.util.Map.of());
+    StoreBuilder<?> store = deviceStore(config);
     Topology t = new Topology();
     t.addSource(
         SOURCE,
@@ -65,5 +60,21 @@ public final class JamwatchTopology {
         topics.alerts().valueSerde().serializer(),
         PROCESSOR);
     return t;
+  }
+
+  /**
+   * The device-state store of {@code config.state().store()}: RocksDB (tuned by {@link
+   * DeviceStoreRocksConfig}) or an in-memory map; changelogged either way, so a restarted or moved
+   * task restores it from Kafka. Public for the benchmark's baseline, which must do the very same
+   * store work.
+   */
+  public static StoreBuilder<KeyValueStore<String, byte[]>> deviceStore(StreamConfig config) {
+    KeyValueBytesStoreSupplier supplier =
+        config.state().store() == StreamConfig.StoreKind.MEMORY
+            ? Stores.inMemoryKeyValueStore(STORE)
+            : Stores.persistentKeyValueStore(STORE);
+    return Stores.keyValueStoreBuilder(
+            supplier, Serdes.String(), Serdes.ByteArray()) // DeviceStateCodec's compact layout
+        .withLoggingEnabled(java.util.Map.of());
   }
 }

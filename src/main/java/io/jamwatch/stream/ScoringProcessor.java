@@ -27,7 +27,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -37,8 +36,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * put the state back, forward the {@link JamRiskScore} and any alert transition. A rejected event
  * throws before the store is written, so it leaves the state untouched.
  *
- * <p>A wall-clock punctuator sweeps the task's store: it evicts devices not seen for the TTL,
- * raises STALE for a device silent while its line is still running, and recounts the gauges.
+ * <p>A wall-clock punctuator sweeps the task's store in bounded slices ({@link StoreSweep}): it
+ * evicts devices not seen for the TTL, raises STALE for a device silent while its line is still
+ * running, and recounts the gauges once per full cycle.
  */
 final class ScoringProcessor implements Processor<String, ScannerEvent, String, SpecificRecord> {
   private final StreamConfig config;
@@ -70,8 +70,10 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
     this.context = context;
     this.store = context.getStateStore(JamwatchTopology.STORE);
     this.task = context.taskId().toString();
+    StreamConfig.DeviceStatePolicy p = config.state();
+    this.sweep = new StoreSweep<>(p.sweepBatch(), p.sweepBudgetMillis() * 1_000_000L, p.punctuateMillis());
     context.schedule(
-        Duration.ofMillis(config.state().punctuateMillis()), PunctuationType.WALL_CLOCK_TIME, this::sweep);
+        Duration.ofMillis(StoreSweep.tickMillis(p.punctuateMillis())), PunctuationType.WALL_CLOCK_TIME, this::sweep);
   }
 
   @Override
@@ -221,37 +223,50 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
     context.forward(new Record<>(device, a, time), JamwatchTopology.ALERTS_SINK);
   }
 
-  /** Wall-clock sweep: TTL eviction, STALE alerts, gauges. */
+  private static final java.lang.management.ThreadMXBean THREAD_CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+  // The incremental sweep: its position and what the running cycle has counted so far.
+  private StoreSweep<byte[]> sweep;
+  private Map<String, Long> lineSeen = new HashMap<>(); // running cycle: line -> latest wall clock seen
+  private Map<String, Long> lineSeenBefore = new HashMap<>(); // the previous full cycle's
+  private long cycleHeld;
+  private long cycleOpen;
+  private final List<KeyValue<String, byte[]>> evict = new ArrayList<>();
+  private final List<KeyValue<String, byte[]>> silent = new ArrayList<>();
+
+  /**
+   * Wall-clock sweep, one bounded slice per tick ({@link StoreSweep}): TTL eviction, STALE alerts,
+   * and the gauges, published when a cycle over the whole store completes. A line counts as running
+   * when any of its devices was seen within the line-active window, by what this cycle and the
+   * previous full cycle visited: a store that fits in one slice decides exactly as a one-pass sweep
+   * does; in a longer cycle a device may wait for the next cycle to learn that its line runs.
+   */
   private void sweep(long now) {
     StreamConfig.DeviceStatePolicy p = config.state();
-    Map<String, Long> lineLastSeen = new HashMap<>();
-    List<KeyValue<String, byte[]>> evict = new ArrayList<>();
-    List<KeyValue<String, byte[]>> silent = new ArrayList<>();
-    long held = 0;
-    long open = 0;
-    try (KeyValueIterator<String, byte[]> it = store.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, byte[]> stored = it.next();
-        byte[] s = DeviceStateCodec.upgrade(stored.value);
-        if (!DeviceStateCodec.isCompact(s)) {
-          continue; // unknown bytes: the device's next event restarts it
-        }
-        KeyValue<String, byte[]> kv = KeyValue.pair(stored.key, s);
-        long seen = DeviceStateCodec.lastSeenWallClock(s);
-        if (now - seen > p.ttlMillis()) {
-          evict.add(kv);
-          continue;
-        }
-        held++;
-        if (DeviceStateCodec.alertOpen(s)) {
-          open++;
-        }
-        lineLastSeen.merge(DeviceStateCodec.lineId(s), seen, Math::max);
-        if (p.staleAfterMillis() > 0 && !DeviceStateCodec.staleAlerted(s) && now - seen > p.staleAfterMillis()) {
-          silent.add(kv);
-        }
-      }
-    }
+    long t0 = System.nanoTime();
+    long cpu0 = THREAD_CPU.getCurrentThreadCpuTime();
+    boolean cycleDone =
+        sweep.slice(
+            store,
+            now,
+            (key, stored) -> {
+              byte[] s = DeviceStateCodec.upgrade(stored);
+              if (!DeviceStateCodec.isCompact(s)) {
+                return; // unknown bytes: the device's next event restarts it
+              }
+              long seen = DeviceStateCodec.lastSeenWallClock(s);
+              if (now - seen > p.ttlMillis()) {
+                evict.add(KeyValue.pair(key, s));
+                return;
+              }
+              cycleHeld++;
+              if (DeviceStateCodec.alertOpen(s)) {
+                cycleOpen++;
+              }
+              lineSeen.merge(DeviceStateCodec.lineId(s), seen, Math::max);
+              if (p.staleAfterMillis() > 0 && !DeviceStateCodec.staleAlerted(s) && now - seen > p.staleAfterMillis()) {
+                silent.add(KeyValue.pair(key, s));
+              }
+            });
     for (KeyValue<String, byte[]> kv : evict) {
       byte[] s = kv.value;
       String line = DeviceStateCodec.lineId(s);
@@ -281,8 +296,8 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
     for (KeyValue<String, byte[]> kv : silent) {
       byte[] s = kv.value;
       String line = DeviceStateCodec.lineId(s);
-      Long lineSeen = lineLastSeen.get(line);
-      if (lineSeen != null && now - lineSeen <= p.lineActiveMillis()) {
+      long lineLast = Math.max(lineSeen.getOrDefault(line, Long.MIN_VALUE), lineSeenBefore.getOrDefault(line, Long.MIN_VALUE));
+      if (lineLast != Long.MIN_VALUE && now - lineLast <= p.lineActiveMillis()) {
         store.put(kv.key, DeviceStateCodec.withStaleAlerted(s));
         float last = DeviceStateCodec.lastScore(s);
         emitAlert(
@@ -290,7 +305,20 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
             DeviceStateCodec.alertOpen(s) ? DeviceStateCodec.alertPeak(s) : last, 0, List.of());
       }
     }
-    metrics.taskCounts(task, held, open);
+    evict.clear();
+    silent.clear();
+    if (cycleDone) {
+      metrics.taskCounts(task, cycleHeld, cycleOpen);
+      cycleHeld = 0;
+      cycleOpen = 0;
+      Map<String, Long> previous = lineSeenBefore;
+      lineSeenBefore = lineSeen;
+      lineSeen = previous;
+      lineSeen.clear();
+    }
+    if (sweep.lastSliceSize() > 0) {
+      metrics.swept(System.nanoTime() - t0, THREAD_CPU.getCurrentThreadCpuTime() - cpu0, sweep.lastSliceSize());
+    }
   }
 
   /** The scorer, built for the provider's model if no event has come yet (the sweep may run first). */

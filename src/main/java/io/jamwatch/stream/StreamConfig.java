@@ -74,7 +74,11 @@ public record StreamConfig(
    * for this long (wall clock) is evicted. {@code recentEventIds}: how many eventIds are kept to
    * recognise duplicates. {@code punctuateMillis}: wall-clock period of the TTL/STALE sweep. {@code
    * staleAfterMillis}: a device silent this long (wall clock) while another device of its line was
-   * seen within {@code lineActiveMillis} gets a STALE alert; 0 disables.
+   * seen within {@code lineActiveMillis} gets a STALE alert; 0 disables. {@code store}: where the
+   * device states live (RocksDB, or on the heap; both changelogged). The sweep visits the store in
+   * slices of at most {@code sweepBatch} devices and about {@code sweepBudgetMillis} of the stream
+   * thread's time, so a large store never stalls the thread; a full cycle starts at most every
+   * {@code punctuateMillis}.
    */
   public record DeviceStatePolicy(
       long silenceGapMillis,
@@ -82,8 +86,27 @@ public record StreamConfig(
       int recentEventIds,
       long punctuateMillis,
       long staleAfterMillis,
-      long lineActiveMillis) {
+      long lineActiveMillis,
+      StoreKind store,
+      int sweepBatch,
+      long sweepBudgetMillis) {
+    /** The policy with the default store and sweep slices. */
+    public DeviceStatePolicy(
+        long silenceGapMillis, long ttlMillis, int recentEventIds, long punctuateMillis,
+        long staleAfterMillis, long lineActiveMillis) {
+      this(silenceGapMillis, ttlMillis, recentEventIds, punctuateMillis, staleAfterMillis, lineActiveMillis,
+          StoreKind.ROCKSDB, DEFAULT_SWEEP_BATCH, DEFAULT_SWEEP_BUDGET_MILLIS);
+    }
+
+    public static final int DEFAULT_SWEEP_BATCH = 20_000;
+    public static final long DEFAULT_SWEEP_BUDGET_MILLIS = 5;
+
     public DeviceStatePolicy {
+      Objects.requireNonNull(store, "store");
+      if (sweepBatch < 1 || sweepBudgetMillis < 1) {
+        throw new IllegalArgumentException("state.sweep-batch and state.sweep-budget must be >= 1, got "
+            + sweepBatch + " and " + sweepBudgetMillis + " ms");
+      }
       if (silenceGapMillis <= 0 || ttlMillis <= 0 || punctuateMillis <= 0) {
         throw new IllegalArgumentException("silence gap, TTL and punctuation interval must be > 0");
       }
@@ -97,6 +120,34 @@ public record StreamConfig(
 
     public static DeviceStatePolicy defaults() {
       return new DeviceStatePolicy(600_000L, 7L * 86_400_000L, 16, 5_000L, 60_000L, 30_000L);
+    }
+
+    public DeviceStatePolicy withStore(StoreKind kind) {
+      return new DeviceStatePolicy(silenceGapMillis, ttlMillis, recentEventIds, punctuateMillis, staleAfterMillis,
+          lineActiveMillis, kind, sweepBatch, sweepBudgetMillis);
+    }
+
+    public DeviceStatePolicy withSweep(int batch, long budgetMillis) {
+      return new DeviceStatePolicy(silenceGapMillis, ttlMillis, recentEventIds, punctuateMillis, staleAfterMillis,
+          lineActiveMillis, store, batch, budgetMillis);
+    }
+  }
+
+  /** Where the per-device states live: {@code rocksdb} (default, tuned by {@link DeviceStoreRocksConfig}) or {@code memory}. */
+  public enum StoreKind {
+    ROCKSDB, MEMORY;
+
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static StoreKind parse(String text) {
+      for (StoreKind k : values()) {
+        if (k.key().equals(text.trim().toLowerCase(java.util.Locale.ROOT))) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("state.store: '" + text + "' is not one of rocksdb, memory");
     }
   }
 
@@ -175,6 +226,7 @@ public record StreamConfig(
                   "model.path",
                   "state.silence-gap", "state.ttl", "state.recent-event-ids",
                   "state.punctuate-interval", "stale.after", "stale.line-active-window",
+                  "state.store", "state.sweep-batch", "state.sweep-budget",
                   "input.min-event-time", "input.max-future-skew",
                   "alert.raise-threshold", "alert.clear-threshold", "alert.min-events-above",
                   "alert.min-duration-above", "alert.cooldown", "alert.suppress-events",
@@ -227,7 +279,10 @@ public record StreamConfig(
             integer(p, "state.recent-event-ids", s.recentEventIds()),
             duration(p, "state.punctuate-interval", s.punctuateMillis()),
             duration(p, "stale.after", s.staleAfterMillis()),
-            duration(p, "stale.line-active-window", s.lineActiveMillis()));
+            duration(p, "stale.line-active-window", s.lineActiveMillis()),
+            p.containsKey("state.store") ? StoreKind.parse(p.getProperty("state.store")) : s.store(),
+            integer(p, "state.sweep-batch", s.sweepBatch()),
+            duration(p, "state.sweep-budget", s.sweepBudgetMillis()));
     InputChecks in = d.input();
     InputChecks input =
         new InputChecks(
@@ -313,7 +368,8 @@ public record StreamConfig(
 
   /**
    * The Kafka Streams properties: jamwatch's defaults (application.id {@code jamwatch},
-   * bootstrap {@code localhost:9092}, {@code exactly_once_v2}), then every {@code kafka.*} key of
+   * bootstrap {@code localhost:9092}, {@code exactly_once_v2}, the RocksDB settings of {@link
+   * DeviceStoreRocksConfig}), then every {@code kafka.*} key of
    * the config file on top, so any client setting (SASL, TLS, producer/consumer overrides) can be
    * given. The dead-letter handlers are always installed.
    */
@@ -322,6 +378,7 @@ public record StreamConfig(
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "jamwatch");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, DeviceStoreRocksConfig.class.getName());
     p.putAll(kafka);
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class.getName());
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());

@@ -42,6 +42,10 @@ public final class StreamMetrics {
   private final Counter events;
   private final Timer step;
   private final Counter evictions;
+  private final Timer sweepSlices;
+  private final Counter sweptDevices;
+  private final java.util.concurrent.atomic.AtomicLong sweepSliceMaxNanos = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong sweepSliceMaxCpuNanos = new java.util.concurrent.atomic.AtomicLong();
   private final Timer explain;
   private final DistributionSummary scores;
   private final Map<RejectReason, Counter> deadLetters = new EnumMap<>(RejectReason.class);
@@ -86,6 +90,12 @@ public final class StreamMetrics {
             .minimumExpectedValue(1.0)
             .maximumExpectedValue(100.0)
             .register(registry);
+    sweepSlices =
+        Timer.builder("jamwatch_sweep_slice")
+            .description("One slice of the TTL/STALE/gauge sweep (bounded by state.sweep-batch and state.sweep-budget)")
+            .register(registry);
+    sweptDevices =
+        Counter.builder("jamwatch_swept_devices").description("Device states visited by the sweep").register(registry);
     evictions =
         Counter.builder("jamwatch_evictions").description("Devices evicted by TTL").register(registry);
     for (RejectReason r : RejectReason.values()) {
@@ -189,6 +199,28 @@ public final class StreamMetrics {
     alerts
         .computeIfAbsent(kind, k -> Counter.builder("jamwatch_alerts").tag("kind", k).register(registry))
         .increment();
+  }
+
+  /** One slice of the state sweep: its wall and stream-thread CPU time, and how many devices it visited. */
+  void swept(long wallNanos, long cpuNanos, int devices) {
+    sweepSlices.record(wallNanos, TimeUnit.NANOSECONDS);
+    sweptDevices.increment(devices);
+    sweepSliceMaxNanos.accumulateAndGet(wallNanos, Math::max);
+    sweepSliceMaxCpuNanos.accumulateAndGet(cpuNanos, Math::max);
+  }
+
+  /** Longest sweep slice since start (ms of wall time: includes the thread being descheduled on a busy machine). */
+  public double sweepSliceMaxMillis() {
+    return sweepSliceMaxNanos.get() / 1e6;
+  }
+
+  /** Most stream-thread CPU time one sweep slice used since start (ms). */
+  public double sweepSliceMaxCpuMillis() {
+    return sweepSliceMaxCpuNanos.get() / 1e6;
+  }
+
+  public double sweptDevicesTotal() {
+    return sweptDevices.count();
   }
 
   void taskCounts(String task, long devices, long openAlerts) {

@@ -37,6 +37,28 @@ class StreamConfigTest {
   }
 
   @Test
+  void readsStoreKindAndSweepSlicesAndInstallsTheRocksDbSettings() {
+    Properties in = new Properties();
+    in.setProperty("state.store", "memory");
+    in.setProperty("state.sweep-batch", "500");
+    in.setProperty("state.sweep-budget", "2ms");
+    StreamConfig c = StreamConfig.fromProperties(in);
+    assertEquals(StreamConfig.StoreKind.MEMORY, c.state().store());
+    assertEquals(500, c.state().sweepBatch());
+    assertEquals(2, c.state().sweepBudgetMillis());
+    assertEquals(StreamConfig.StoreKind.ROCKSDB, StreamConfig.defaults().state().store());
+    assertEquals(DeviceStoreRocksConfig.class.getName(),
+        StreamConfig.defaults().streamsProperties().get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG));
+    Properties bad = new Properties();
+    bad.setProperty("state.store", "redis");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> StreamConfig.fromProperties(bad))
+        .getMessage().contains("state.store"));
+    Properties zero = new Properties();
+    zero.setProperty("state.sweep-batch", "0");
+    assertThrows(IllegalArgumentException.class, () -> StreamConfig.fromProperties(zero));
+  }
+
+  @Test
   void readsDurationsThresholdsAndTopics() {
     Properties in = new Properties();
     in.setProperty("topic.events", "ev");

@@ -1,0 +1,77 @@
+package io.jamwatch.stream;
+
+import java.util.Map;
+import org.apache.kafka.streams.state.RocksDBConfigSetter;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.Cache;
+import org.rocksdb.CompressionType;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.WriteBufferManager;
+
+/**
+ * RocksDB settings of the device-state store (installed by {@link StreamConfig#streamsProperties()}
+ * as {@code rocksdb.config.setter}; a {@code kafka.rocksdb.config.setter} key replaces it). The
+ * store holds one small value (a few hundred bytes) per device, read and written once per event by
+ * point lookups of keys that almost always exist, and scanned in key order by the sweep:
+ *
+ * <ul>
+ *   <li>one LRU block cache of {@value #CACHE_BYTES} bytes shared by every store instance of the
+ *       JVM (the Streams default is 50 MB per task), with the index and filter blocks inside it, so
+ *       memory stays bounded however many partitions an instance holds;
+ *   <li>memtables charged to that cache through one {@link WriteBufferManager} ({@value
+ *       #MEMTABLE_BYTES} bytes in all), each memtable {@value #WRITE_BUFFER_BYTES} bytes, at most
+ *       3: small values fill a memtable slowly, and a smaller one flushes sooner on commit;
+ *   <li>4 KB blocks and a 10-bit Bloom filter per key (point lookups), {@code
+ *       optimize_filters_for_hits} (no filter on the last level: a lookup there almost always hits);
+ *   <li>LZ4 compression: the recent eventIds and the line id compress, the float state does not,
+ *       and LZ4 costs little CPU.
+ * </ul>
+ *
+ * See the Kafka Streams memory-management guide ("BoundedMemoryRocksDBConfig") and the RocksDB
+ * tuning guide. Measured with {@code bench scale} (BENCHMARKS.md); Bloom filters on every level
+ * and a 256 MB cache were tried side by side on a store filling with new devices and did no better.
+ */
+public final class DeviceStoreRocksConfig implements RocksDBConfigSetter {
+  static final long CACHE_BYTES = 128L << 20;
+  static final long MEMTABLE_BYTES = 64L << 20;
+  static final long WRITE_BUFFER_BYTES = 16L << 20;
+
+  /**
+   * One cache and one memtable budget per JVM by design (the documented pattern): never closed,
+   * they live as long as the process. A holder class, so that they are built in the first
+   * setConfig, after Kafka Streams has loaded the RocksDB native library.
+   */
+  private static final class Shared {
+    static final Cache CACHE = new LRUCache(CACHE_BYTES, -1, false, 0.1);
+    static final WriteBufferManager MEMTABLES = new WriteBufferManager(MEMTABLE_BYTES, CACHE);
+  }
+
+  private BloomFilter filter;
+
+  @Override
+  public void setConfig(String storeName, Options options, Map<String, Object> configs) {
+    BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
+    table.setBlockCache(Shared.CACHE);
+    table.setCacheIndexAndFilterBlocks(true);
+    table.setCacheIndexAndFilterBlocksWithHighPriority(true);
+    table.setPinL0FilterAndIndexBlocksInCache(true);
+    table.setBlockSize(4096);
+    filter = new BloomFilter(10, false);
+    table.setFilterPolicy(filter);
+    options.setTableFormatConfig(table);
+    options.setWriteBufferManager(Shared.MEMTABLES);
+    options.setWriteBufferSize(WRITE_BUFFER_BYTES);
+    options.setMaxWriteBufferNumber(3);
+    options.setOptimizeFiltersForHits(true);
+    options.setCompressionType(CompressionType.LZ4_COMPRESSION);
+  }
+
+  @Override
+  public void close(String storeName, Options options) {
+    if (filter != null) {
+      filter.close();
+    }
+  }
+}

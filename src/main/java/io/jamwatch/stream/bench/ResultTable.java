@@ -1,0 +1,116 @@
+package io.jamwatch.stream.bench;
+
+import io.jamwatch.stream.bench.HarnessSettings.Topology;
+import io.jamwatch.stream.bench.StreamHarness.Latency;
+import io.jamwatch.stream.bench.StreamHarness.Result;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The harness's results as a markdown section for BENCHMARKS.md and as CSV. */
+final class ResultTable {
+  static final String RUNS_CSV_HEADER =
+      "topology,guarantee,devices,repeat,events,seconds,events_per_s,stream_cpu_us_per_event,jvm_cpu_us_per_event,broker_cpu_us_per_event,sweep_slice_max_ms,sweep_slice_max_cpu_ms\n";
+
+  private ResultTable() {}
+
+  static String runsCsvRow(Result r) {
+    RunMeter.Window w = r.window();
+    return String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.3f,%.1f,%.2f,%.2f,%.2f,%.2f,%.2f%n", r.topology().key(), r.guarantee(),
+        r.devices(), r.repeat(), w.events(), w.seconds(), w.eventsPerSecond(), w.streamCpuMicrosPerEvent(),
+        w.jvmCpuMicrosPerEvent(), w.brokerCpuMicrosPerEvent(), r.sweepMaxMillis(), r.sweepMaxCpuMillis());
+  }
+
+  static double median(double[] v) {
+    if (v.length == 0) return Double.NaN;
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  private static double min(double[] v) {
+    return Arrays.stream(v).min().orElse(Double.NaN);
+  }
+
+  /** One row per population, guarantee and topology. */
+  record Row(int devices, String guarantee, Topology topology, int runs, double minRate, double medianRate,
+      double streamCpu, double jvmCpu, double brokerCpu, double sweepMax, double sweepMaxCpu) {}
+
+  static List<Row> rows(List<Result> results) {
+    return results.stream()
+        .map(r -> List.of(r.devices(), r.guarantee(), r.topology()))
+        .distinct()
+        .map(k -> {
+          List<Result> g = results.stream()
+              .filter(r -> r.devices() == (int) k.get(0) && r.guarantee().equals(k.get(1)) && r.topology() == k.get(2))
+              .toList();
+          double[] rate = g.stream().mapToDouble(r -> r.window().eventsPerSecond()).toArray();
+          return new Row((int) k.get(0), (String) k.get(1), (Topology) k.get(2), g.size(), min(rate), median(rate),
+              median(g.stream().mapToDouble(r -> r.window().streamCpuMicrosPerEvent()).toArray()),
+              median(g.stream().mapToDouble(r -> r.window().jvmCpuMicrosPerEvent()).toArray()),
+              median(g.stream().mapToDouble(r -> r.window().brokerCpuMicrosPerEvent()).toArray()),
+              g.stream().mapToDouble(Result::sweepMaxMillis).filter(x -> !Double.isNaN(x)).max().orElse(Double.NaN),
+              g.stream().mapToDouble(Result::sweepMaxCpuMillis).filter(x -> !Double.isNaN(x)).max().orElse(Double.NaN));
+        })
+        .toList();
+  }
+
+  static String summaryCsv(List<Result> results) {
+    StringBuilder b = new StringBuilder(
+        "devices,guarantee,topology,runs,min_events_per_s,median_events_per_s,stream_cpu_us_per_event,jvm_cpu_us_per_event,broker_cpu_us_per_event,sweep_slice_max_ms,sweep_slice_max_cpu_ms\n");
+    for (Row r : rows(results)) {
+      b.append(String.format(Locale.ROOT, "%d,%s,%s,%d,%.1f,%.1f,%.2f,%.2f,%.2f,%.2f,%.2f%n", r.devices(), r.guarantee(),
+          r.topology().key(), r.runs(), r.minRate(), r.medianRate(), r.streamCpu(), r.jvmCpu(), r.brokerCpu(), r.sweepMax(),
+          r.sweepMaxCpu()));
+    }
+    return b.toString();
+  }
+
+  private static Row find(List<Row> rows, int devices, String g, Topology t) {
+    return rows.stream().filter(r -> r.devices() == devices && r.guarantee().equals(g) && r.topology() == t).findFirst().orElse(null);
+  }
+
+  static String markdown(HarnessSettings s, List<Result> results, Latency latency, long startedMillis, String loadBefore, String loadAfter) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "Measured %s to %s on %s; load average (1/5/15 min) %s at the start, %s at the end.%n",
+        Instant.ofEpochMilli(startedMillis).toString().substring(0, 16).replace('T', ' '),
+        Instant.now().toString().substring(11, 16), MachineInfo.describe(), loadBefore, loadAfter));
+    b.append(String.format(Locale.ROOT,
+        "Broker in its own JVM; %,d events a run (pre-produced), %,d warm-up events per topology and guarantee, %d repeat(s) interleaved, "
+            + "%d partitions, 1 stream thread; settings %s. Events/s over 10 %%-100 %% of the input; CPU in microseconds per event "
+            + "(stream thread by ThreadMXBean; whole harness JVM; broker process).%n%n",
+        s.events(), s.warmupEvents(), s.repeats(), s.partitions(), s.streamSettings().isEmpty() ? "defaults" : s.streamSettings()));
+    b.append("| devices | guarantee | topology | events/s min | events/s median | stream-thread CPU us/event | JVM CPU us/event | broker CPU us/event | jamwatch / baseline | jamwatch / raw |\n");
+    b.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    List<Row> rows = rows(results);
+    for (Row r : rows) {
+      String vsBase = "";
+      String vsRaw = "";
+      if (r.topology() == Topology.JAMWATCH) {
+        Row base = find(rows, r.devices(), r.guarantee(), Topology.BASELINE);
+        Row raw = find(rows, r.devices(), r.guarantee(), Topology.RAW);
+        vsBase = base == null ? "" : String.format(Locale.ROOT, "%.2f", r.medianRate() / base.medianRate());
+        vsRaw = raw == null ? "" : String.format(Locale.ROOT, "%.2f", r.medianRate() / raw.medianRate());
+      }
+      b.append(String.format(Locale.ROOT, "| %,d | %s | %s | %,.0f | %,.0f | %.1f | %.1f | %.1f | %s | %s |%n", r.devices(),
+          r.guarantee(), r.topology().key(), r.minRate(), r.medianRate(), r.streamCpu(), r.jvmCpu(), r.brokerCpu(), vsBase, vsRaw));
+    }
+    rows.stream().filter(r -> r.topology() == Topology.JAMWATCH && !Double.isNaN(r.sweepMax())).forEach(r ->
+        b.append(String.format(Locale.ROOT, "%nLongest sweep slice, jamwatch, %,d devices, %s: %.1f ms wall, %.1f ms of stream-thread CPU.",
+            r.devices(), r.guarantee(), r.sweepMax(), r.sweepMaxCpu())));
+    b.append('\n');
+    if (latency != null) {
+      b.append(String.format(Locale.ROOT,
+          "%nEvent-to-score latency, jamwatch exactly_once_v2, %,d devices, paced at %,.0f events/s (half the median capacity; achieved %,.0f), "
+              + "commit.interval.ms %s: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%,d scores).%n",
+          latency.devices(), latency.rate(), latency.achievedRate(), latency.commitInterval(), latency.p50(), latency.p99(),
+          latency.max(), latency.samples()));
+    }
+    return b.toString();
+  }
+
+
+}

@@ -1,0 +1,365 @@
+package io.jamwatch.stream.bench;
+
+import io.jamwatch.avro.JamRiskScore;
+import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.scoring.ScoringModel;
+import io.jamwatch.stream.AvroSerde;
+import io.jamwatch.stream.Detector;
+import io.jamwatch.stream.ReloadingModelProvider;
+import io.jamwatch.stream.StreamConfig;
+import io.jamwatch.stream.StreamMetrics;
+import io.jamwatch.stream.bench.HarnessSettings.Topology;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The end-to-end stream benchmark ({@code jamwatch bench stream}), built to be fair:
+ *
+ * <ul>
+ *   <li>the broker runs in its own JVM ({@link BrokerProcess}), so only the stream thread and its
+ *       clients share this one;
+ *   <li>the input is produced to the topic before any timed run (the producer is not measured),
+ *       once per device population, and every run reads the same records;
+ *   <li>a warm-up run of every topology and guarantee comes first, unrecorded (JIT, RocksDB,
+ *       page cache);
+ *   <li>runs are interleaved (repeat, population, guarantee, then the topologies in an order
+ *       rotated per repeat) and repeated; the table gives min and median events/s, and the median
+ *       CPU time of the stream thread per event beside it (the figure the machine's load disturbs
+ *       least), plus this JVM's and the broker's CPU per event;
+ *   <li>jamwatch is compared with a raw pass-through and with a baseline doing the same Avro and
+ *       store work without the model ({@link ReferenceTopologies}).
+ * </ul>
+ *
+ * Then, at half of jamwatch's measured exactly-once capacity (largest population), a paced
+ * producer stamps events as it sends them and the latency from event time to the committed score
+ * is read (p50 / p99 / max). Results: {@code results.md} (paste into BENCHMARKS.md), {@code
+ * summary.csv} and {@code runs.csv} in the output folder.
+ */
+public final class StreamHarness {
+  private final HarnessSettings settings;
+  private final PrintStream console;
+  private final Path work;
+  private BrokerProcess broker;
+  private Path model;
+  private int runs;
+
+  /** One measured run. */
+  public record Result(Topology topology, String guarantee, int devices, int repeat, RunMeter.Window window,
+      double sweepMaxMillis, double sweepMaxCpuMillis) {}
+
+  /** p50 / p99 / max (ms) of event time to committed score at {@code rate} events/s. */
+  public record Latency(int devices, double rate, double achievedRate, long samples, double p50, double p99, double max, String commitInterval) {}
+
+  public StreamHarness(HarnessSettings settings, PrintStream console) {
+    this.settings = settings;
+    this.console = console;
+    this.work = settings.out().resolve("work");
+  }
+
+  /** Everything one harness run measured, and its markdown section. */
+  public record Report(List<Result> results, Latency latency, String markdown) {}
+
+  /** Runs everything against a broker of its own (a child JVM) and writes the results. */
+  public Report run() throws Exception {
+    return BrokerProcess.around(work, settings.brokerHeapMb(), console, "bench stream", this::run);
+  }
+
+  /** Runs everything against {@code b} (whose topics it adds to) and writes the results. */
+  public Report run(BrokerProcess b) throws Exception {
+    long started = System.currentTimeMillis();
+    String loadBefore = MachineInfo.loadAverage();
+    Files.createDirectories(work);
+    model = settings.model() != null ? settings.model() : BenchCorpus.randomModel(work);
+    List<Result> results = new ArrayList<>();
+    Latency latency = null;
+    try (ScoringModel baselineModel = ScoringModel.load(model)) {
+      broker = b;
+      console.printf("broker pid %d at %s%n", b.pid(), b.bootstrapServers());
+      int largest = settings.devices().stream().max(Integer::compare).orElseThrow();
+      for (int d : settings.devices()) {
+        produce(input(d), BenchCorpus.of(d, settings.events()), settings.events());
+      }
+      if (settings.warmupEvents() > 0) {
+        produce("warm-up", BenchCorpus.of(largest, settings.warmupEvents()), settings.warmupEvents());
+        for (String g : settings.guarantees()) {
+          for (Topology t : settings.topologies()) {
+            measure(t, g, "warm-up", largest, settings.warmupEvents(), 0, baselineModel);
+          }
+        }
+      }
+      int total = settings.repeats() * settings.devices().size() * settings.guarantees().size() * settings.topologies().size();
+      Path runsCsv = settings.out().resolve("runs.csv");
+      Files.writeString(runsCsv, ResultTable.RUNS_CSV_HEADER);
+      for (int rep = 1; rep <= settings.repeats(); rep++) {
+        for (int d : settings.devices()) {
+          for (String g : settings.guarantees()) {
+            List<Topology> order = rotated(settings.topologies(), rep - 1);
+            for (Topology t : order) {
+              console.printf(Locale.ROOT, "[%d/%d] %s, %s, %,d devices, repeat %d%n", results.size() + 1, total, t.key(), g, d, rep);
+              Result r = measure(t, g, input(d), d, settings.events(), rep, baselineModel);
+              results.add(r);
+              Files.writeString(runsCsv, ResultTable.runsCsvRow(r), java.nio.file.StandardOpenOption.APPEND);
+              console.printf(Locale.ROOT, "  -> %,.0f events/s, stream thread %.1f us/event%n",
+                  r.window().eventsPerSecond(), r.window().streamCpuMicrosPerEvent());
+            }
+          }
+        }
+      }
+      if (settings.latencySeconds() > 0 && settings.topologies().contains(Topology.JAMWATCH)
+          && settings.guarantees().contains(StreamsConfig.EXACTLY_ONCE_V2)) {
+        double capacity = ResultTable.median(results.stream()
+            .filter(r -> r.topology() == Topology.JAMWATCH && r.devices() == largest
+                && r.guarantee().equals(StreamsConfig.EXACTLY_ONCE_V2))
+            .mapToDouble(r -> r.window().eventsPerSecond()).toArray());
+        latency = latency(largest, Math.max(10, capacity / 2), settings.latencySeconds());
+      }
+    } finally {
+      broker = null;
+    }
+    String md = ResultTable.markdown(settings, results, latency, started, loadBefore, MachineInfo.loadAverage());
+    Files.writeString(settings.out().resolve("results.md"), md);
+    Files.writeString(settings.out().resolve("summary.csv"), ResultTable.summaryCsv(results));
+    deleteRecursively(work.resolve("state"));
+    return new Report(List.copyOf(results), latency, md);
+  }
+
+  static String input(int devices) {
+    return "in-" + devices;
+  }
+
+  static <T> List<T> rotated(List<T> l, int by) {
+    List<T> out = new ArrayList<>(l.size());
+    for (int i = 0; i < l.size(); i++) out.add(l.get((i + by) % l.size()));
+    return out;
+  }
+
+  /** Produces events 0..n-1 of the corpus to {@code topic} (created with the configured partitions). */
+  void produce(String topic, BenchCorpus corpus, long n) {
+    broker.createTopics(List.of(topic), settings.partitions());
+    produce(broker.bootstrapServers(), topic, corpus, n, console);
+  }
+
+  static void produce(String bootstrap, String topic, BenchCorpus corpus, long n, PrintStream console) {
+    AvroSerde<ScannerEvent> serde = new AvroSerde<>(ScannerEvent.getClassSchema());
+    long t0 = System.nanoTime();
+    try (KafkaProducer<String, byte[]> p = producer(bootstrap, 20)) {
+      for (long i = 0; i < n; i++) {
+        ScannerEvent e = corpus.event(i);
+        p.send(new ProducerRecord<>(topic, null, e.getEventTime().toEpochMilli(), e.getDeviceId(), serde.encode(e)));
+        if ((i + 1) % Math.max(1, n / 10) == 0) {
+          console.printf(Locale.ROOT, "  producing %s: %,d of %,d events%n", topic, i + 1, n);
+        }
+      }
+      p.flush();
+    }
+    console.printf(Locale.ROOT, "  produced %,d events (%,d devices) to %s in %.1f s%n", n, corpus.devices(), topic,
+        (System.nanoTime() - t0) / 1e9);
+  }
+
+  static KafkaProducer<String, byte[]> producer(String bootstrap, int lingerMs) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+            ProducerConfig.LINGER_MS_CONFIG, Integer.toString(lingerMs),
+            ProducerConfig.BATCH_SIZE_CONFIG, "262144",
+            ProducerConfig.ACKS_CONFIG, "all"),
+        new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** The jamwatch config of one run: the user's settings, then the run's own topics, ids and guarantee. */
+  static StreamConfig config(Map<String, String> user, String bootstrap, String runId, String input, String guarantee,
+      Path model, Path stateDir) {
+    Properties p = new Properties();
+    p.putAll(user);
+    p.put("topic.events", input);
+    p.put("topic.scores", runId + "-scores");
+    p.put("topic.alerts", runId + "-alerts");
+    p.put("topic.dlq", runId + "-dlq");
+    p.put("model.path", model.toString());
+    p.put("http.port", "0");
+    p.put("kafka.bootstrap.servers", bootstrap);
+    p.put("kafka.application.id", runId);
+    p.put("kafka.client.id", runId);
+    p.put("kafka.processing.guarantee", guarantee);
+    p.put("kafka.state.dir", stateDir.toString());
+    p.putIfAbsent("kafka.auto.offset.reset", "earliest");
+    return StreamConfig.fromProperties(p);
+  }
+
+  private Result measure(Topology t, String guarantee, String input, int devices, long n, int rep, ScoringModel baselineModel)
+      throws Exception {
+    String id = "r" + (++runs) + "-" + t.key();
+    StreamConfig cfg = config(settings.streamSettings(), broker.bootstrapServers(), id, input, guarantee, model,
+        work.resolve("state").resolve(id));
+    broker.createTopics(List.of(cfg.topics().scores(), cfg.topics().alerts(), cfg.topics().deadLetters()), settings.partitions());
+    String label = t.key() + " " + (guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) ? "eos" : "alo") + " "
+        + devices + " devices" + (rep == 0 ? " (warm-up)" : "");
+    StreamMetrics metrics = new StreamMetrics();
+    RunMeter.Window w;
+    try {
+      if (t == Topology.JAMWATCH) {
+        try (Detector d = new Detector(cfg, new ReloadingModelProvider(model), metrics)) {
+          d.start();
+          w = RunMeter.await(() -> (long) (metrics.eventsTotal() + metrics.deadLettersTotal()), n, id,
+              broker::cpuNanos, console, label);
+        }
+      } else {
+        LongAdder processed = new LongAdder();
+        Properties props = cfg.streamsProperties();
+        org.apache.kafka.streams.Topology topology = t == Topology.RAW
+            ? ReferenceTopologies.raw(cfg, processed)
+            : ReferenceTopologies.baseline(cfg, baselineModel, processed);
+        try (KafkaStreams s = new KafkaStreams(topology, props)) {
+          s.start();
+          w = RunMeter.await(processed::sum, n, id, broker::cpuNanos, console, label);
+          s.close(Duration.ofSeconds(60));
+        }
+      }
+    } finally {
+      broker.deleteTopicsStartingWith(id + "-");
+      deleteRecursively(work.resolve("state").resolve(id));
+    }
+    boolean jw = t == Topology.JAMWATCH;
+    return new Result(t, guarantee, devices, rep, w, jw ? metrics.sweepSliceMaxMillis() : Double.NaN,
+        jw ? metrics.sweepSliceMaxCpuMillis() : Double.NaN);
+  }
+
+  /**
+   * jamwatch under exactly_once_v2 fed at {@code rate} events/s for {@code seconds} by a paced
+   * producer (linger 0) that stamps each event with the wall clock as it sends it; a read_committed
+   * consumer takes receive time minus event time. The first 5 s (or fifth) are dropped.
+   */
+  private Latency latency(int devices, double rate, int seconds) throws Exception {
+    String id = "r" + (++runs) + "-latency";
+    String input = id + "-in";
+    broker.createTopics(List.of(input), settings.partitions());
+    StreamConfig cfg = config(settings.streamSettings(), broker.bootstrapServers(), id, input,
+        StreamsConfig.EXACTLY_ONCE_V2, model, work.resolve("state").resolve(id));
+    broker.createTopics(List.of(cfg.topics().scores(), cfg.topics().alerts(), cfg.topics().deadLetters()), settings.partitions());
+    console.printf(Locale.ROOT, "latency: jamwatch eos, %,d devices, %,.0f events/s (half the measured capacity) for %d s%n",
+        devices, rate, seconds);
+    BenchCorpus corpus = BenchCorpus.of(devices, 0);
+    List<Long> lat = new ArrayList<>();
+    AtomicBoolean sending = new AtomicBoolean(true);
+    long[] sent = new long[1];
+    double[] sendSeconds = new double[1];
+    try (Detector d = new Detector(cfg, new ReloadingModelProvider(model), new StreamMetrics());
+        KafkaConsumer<String, JamRiskScore> c = scoreConsumer(cfg.topics().scores())) {
+      d.start();
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (d.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
+        c.poll(Duration.ofMillis(50));
+      }
+      Thread feed = new Thread(() -> {
+        AvroSerde<ScannerEvent> serde = new AvroSerde<>(ScannerEvent.getClassSchema());
+        try (KafkaProducer<String, byte[]> p = producer(broker.bootstrapServers(), 0)) {
+          long start = System.nanoTime();
+          long total = (long) (rate * seconds);
+          for (long i = 0; i < total; i++) {
+            long due = start + (long) (i * 1e9 / rate);
+            while (System.nanoTime() < due) {
+              Thread.onSpinWait();
+            }
+            long now = System.currentTimeMillis();
+            ScannerEvent e = corpus.event(i, now);
+            p.send(new ProducerRecord<>(input, null, now, e.getDeviceId(), serde.encode(e)));
+            sent[0] = i + 1;
+          }
+          sendSeconds[0] = (System.nanoTime() - start) / 1e9;
+        } finally {
+          sending.set(false);
+        }
+      }, "latency-feed");
+      long measureFrom = System.currentTimeMillis() + Math.min(5_000, seconds * 200L);
+      feed.start();
+      long quietSince = System.nanoTime();
+      long lastPrint = System.nanoTime();
+      while (sending.get() || System.nanoTime() - quietSince < 3_000_000_000L) {
+        for (ConsumerRecord<String, JamRiskScore> r : c.poll(Duration.ofMillis(20))) {
+          long now = System.currentTimeMillis();
+          long t = r.value().getEventTime().toEpochMilli();
+          if (t >= measureFrom) {
+            lat.add(now - t);
+          }
+          quietSince = System.nanoTime();
+        }
+        if (System.nanoTime() - lastPrint > 5_000_000_000L) {
+          console.printf(Locale.ROOT, "  latency: %,d events sent, %,d scores timed%n", sent[0], lat.size());
+          lastPrint = System.nanoTime();
+        }
+      }
+      feed.join();
+    } finally {
+      broker.deleteTopicsStartingWith(id + "-");
+    }
+    long[] a = lat.stream().mapToLong(Long::longValue).sorted().toArray();
+    String commit = settings.streamSettings().getOrDefault("kafka.commit.interval.ms", "100 (exactly_once_v2 default)");
+    if (a.length == 0) {
+      return new Latency(devices, rate, sent[0] / Math.max(1e-9, sendSeconds[0]), 0, Double.NaN, Double.NaN, Double.NaN, commit);
+    }
+    return new Latency(devices, rate, sent[0] / Math.max(1e-9, sendSeconds[0]), a.length,
+        a[(int) (a.length * 0.50)], a[Math.min(a.length - 1, (int) (a.length * 0.99))], a[a.length - 1], commit);
+  }
+
+  private KafkaConsumer<String, JamRiskScore> scoreConsumer(String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "latency-reader-" + topic);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    KafkaConsumer<String, JamRiskScore> c = new KafkaConsumer<>(p, new StringDeserializer(),
+        new AvroSerde<JamRiskScore>(JamRiskScore.getClassSchema()).deserializer());
+    c.subscribe(List.of(topic));
+    return c;
+  }
+
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
+    try (var s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** Bytes under {@code dir}. */
+  static long sizeOf(Path dir) throws IOException {
+    if (!Files.exists(dir)) return 0;
+    try (var s = Files.walk(dir)) {
+      long sum = 0;
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        try {
+          sum += Files.size(p);
+        } catch (java.nio.file.NoSuchFileException gone) {
+          // RocksDB removed a file meanwhile
+        }
+      }
+      return sum;
+    }
+  }
+
+}
