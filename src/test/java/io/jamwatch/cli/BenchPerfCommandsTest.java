@@ -27,6 +27,6 @@ class BenchPerfCommandsTest {
     CommandLine cl = JamwatchCli.commandLine();
     cl.setErr(new PrintWriter(err));
     assertEquals(2, cl.execute("bench", "stream", "--events", "0"));
-    assertTrue(err.toString().contains("--events must be >= 1"), err.toString());
+    assertTrue(err.toString().contains("events must be >= 10, got 0"), err.toString());
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jamwatch.avro.AlertKind;
-import io.jamwatch.avro.DeviceState;
 import io.jamwatch.avro.JamAlert;
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.model.CellType;
@@ -45,7 +44,7 @@ class IncrementalSweepTest {
   private StreamMetrics metrics;
   private TestInputTopic<String, ScannerEvent> events;
   private TestOutputTopic<String, JamAlert> alerts;
-  private KeyValueStore<String, DeviceState> store;
+  private KeyValueStore<String, byte[]> store;
 
   private void start(StreamConfig.DeviceStatePolicy state) {
     Path model = TestModels.random(dir, "gru.onnx", CellType.GRU, false, 1);
@@ -145,7 +144,7 @@ class IncrementalSweepTest {
       }
     }
     assertEquals(Set.of("A", "C", "D", "E"), stale, "the silent devices of the running line, not Z nor B");
-    for (String d : stale) assertTrue(store.get(d).getStaleAlerted());
+    for (String d : stale) assertTrue(StoredState.of(store.get(d)).getStaleAlerted());
     assertEquals(6, metrics.devicesHeld());
   }
 }
