@@ -159,10 +159,11 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
     context.forward(new Record<>(device, out, t), JamwatchTopology.SCORES_SINK);
     if (tr != AlertPolicy.Transition.NONE) {
       boolean raised = tr == AlertPolicy.Transition.RAISED;
+      long horizon = raised ? m.alertHorizonMillis(score) : 0L; // before explain() re-steps the model
       emitAlert(
           device, e.getLineId(), raised ? AlertKind.RAISED : AlertKind.CLEARED, t, alert.raisedAt,
           m.modelId(), score, alert.peak, raised ? 0 : t - alert.raisedAt,
-          raised ? explain(m, e, restored ? old : null, score) : List.of());
+          raised ? explain(m, e, restored ? old : null, score) : List.of(), horizon);
     }
   }
 
@@ -212,7 +213,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
 
   private void emitAlert(
       String device, String line, AlertKind kind, long time, long raisedAt, String modelId,
-      float score, float peak, long duration, List<AlertReason> reasons) {
+      float score, float peak, long duration, List<AlertReason> reasons, long horizonMillis) {
     JamAlert a =
         JamAlert.newBuilder()
             .setDeviceId(device)
@@ -225,6 +226,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
             .setPeakScore(peak)
             .setDurationMillis(duration)
             .setReasons(reasons)
+            .setHorizonMillis(horizonMillis)
             .build();
     metrics.alert(kind.name());
     context.forward(new Record<>(device, a, time), JamwatchTopology.ALERTS_SINK);
@@ -264,7 +266,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
         emitAlert(
             kv.key, s.getLineId(), AlertKind.CLEARED, now, s.getAlertRaisedAt(), s.getModelId(),
             s.getLastScore(), s.getAlertPeak(), s.getLastEventTime().toEpochMilli() - s.getAlertRaisedAt(),
-            List.of());
+            List.of(), 0L);
       }
       if (!s.getPendingOutcomes().isEmpty()) {
         // The device leaves with alerts still waiting: nothing followed that this task will see.
@@ -290,7 +292,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
         store.put(kv.key, DeviceState.newBuilder(s).setStaleAlerted(true).build());
         emitAlert(
             kv.key, s.getLineId(), AlertKind.STALE, now, now, s.getModelId(), s.getLastScore(),
-            s.getAlertOpen() ? s.getAlertPeak() : s.getLastScore(), 0, List.of());
+            s.getAlertOpen() ? s.getAlertPeak() : s.getLastScore(), 0, List.of(), 0L);
       }
     }
     metrics.taskCounts(task, held, open);
