@@ -7,6 +7,7 @@ import io.jamwatch.model.JavaStepper;
 import io.jamwatch.model.NetworkWeights;
 import io.jamwatch.model.Stepper;
 import io.jamwatch.onnx.ModelMetadata;
+import io.jamwatch.onnx.ModelRuntime;
 import io.jamwatch.onnx.OnnxExporter;
 import io.jamwatch.onnx.OrtStepper;
 import java.util.ArrayList;
@@ -28,13 +29,14 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One streaming step (T = 1, B = 1, F = 16 inputs, one layer, risk + forecast heads): the pure-Java
- * {@link JavaStepper} against ONNX Runtime ({@link OrtStepper}: reused direct buffers, pinned
- * outputs, one intra-op thread), GRU and LSTM at H = 32, 64, 128. Both steppers run the same random
- * weights. Run:
+ * One streaming step (T = 1, B = 1, F = 16 inputs, one layer, risk + forecast heads) under each
+ * {@link ModelRuntime}: {@code ort} (ONNX Runtime, {@link OrtStepper}: reused direct buffers, pinned
+ * outputs, one intra-op thread) and {@code java} ({@link JavaStepper} on the weights read back from
+ * the same model bytes, after the load-time parity check), GRU and LSTM at H = 32, 64, 128. Both
+ * open the same exported file, exactly as ScoringModel does. Run (BENCHMARKS.md):
  *
  * <pre>
- *   java -Xss16m -cp target/jamwatch.jar org.openjdk.jmh.Main StepBenchmark -prof gc
+ *   java -Xss16m -cp target/jamwatch.jar org.openjdk.jmh.Main StepBenchmark -f 1 -wi 3 -i 5 -r 1s -prof gc
  * </pre>
  */
 @State(Scope.Thread)
@@ -52,8 +54,8 @@ public class StepBenchmark {
   @Param({"32", "64", "128"})
   public int hidden;
 
-  @Param({"java", "ort"})
-  public String impl;
+  @Param({"ort", "java"})
+  public String runtime;
 
   private Stepper stepper;
   private float[] x, h, c, pred;
@@ -61,12 +63,8 @@ public class StepBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     NetworkWeights w = NetworkWeights.random(cell, F, hidden, 1, false, true, true, new SplittableRandom(1));
-    if (impl.equals("java")) {
-      stepper = new JavaStepper(w);
-    } else {
-      ModelMetadata m = ModelMetadata.describe(w, spec(F), new io.jamwatch.model.ForecastSurprise.Stats(0f, 1f, 10, 0));
-      stepper = new OrtStepper(OnnxExporter.build(w, m).toByteArray(), m);
-    }
+    ModelMetadata m = ModelMetadata.describe(w, spec(F), new io.jamwatch.model.ForecastSurprise.Stats(0f, 1f, 10, 0));
+    stepper = ModelRuntime.parse(runtime).open(OnnxExporter.build(w, m).toByteArray(), m);
     SplittableRandom rng = new SplittableRandom(2);
     x = new float[F];
     for (int i = 0; i < F; i++) x[i] = (float) rng.nextGaussian();

@@ -41,6 +41,8 @@ public final class BacktestCommand implements Callable<Integer> {
   @Option(names = "--horizon-seconds", defaultValue = "0", description = "Jam horizon; 0 = the model's own (120 s if it has none). Default: ${DEFAULT-VALUE}.")
   long horizonSeconds;
 
+  @picocli.CommandLine.Mixin RuntimeOptions runtime = new RuntimeOptions();
+
   @picocli.CommandLine.Mixin
   AlertPolicyOptions alertPolicy = new AlertPolicyOptions();
 
@@ -61,7 +63,7 @@ public final class BacktestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long total = ScoreCommand.count(logs);
-    ScoringModel main = ScoringModel.load(model);
+    ScoringModel main = ScoringModel.load(model, runtime.runtime());
     long horizon = horizonSeconds > 0 ? horizonSeconds * 1000
         : main.metadata().horizonSeconds() > 0 ? main.metadata().horizonSeconds() * 1000 : 120_000L;
     Backtest.Settings s = Backtest.Settings.defaults().withHorizon(horizon)
@@ -80,7 +82,7 @@ public final class BacktestCommand implements Callable<Integer> {
     Path choose = trainLogs != null ? trainLogs : logs;
     System.err.println("choosing the single-reading baseline on " + choose + " ...");
     String[] best;
-    try (EventDetector gate = EventDetector.model("gate", ScoringModel.load(model))) {
+    try (EventDetector gate = EventDetector.model("gate", ScoringModel.load(model, runtime.runtime()))) {
       best = Backtest.bestReading(choose, horizon, gate);
     }
     String why = String.format(Locale.ROOT, "chosen by PR-AUC %.3f on %s%s", Double.parseDouble(best[2]), choose,
@@ -89,7 +91,7 @@ public final class BacktestCommand implements Callable<Integer> {
     List<EventDetector> dets = new ArrayList<>();
     dets.add(EventDetector.model(name(model), main));
     for (Path p : baselineModels) {
-      dets.add(EventDetector.model(name(p), ScoringModel.load(p)));
+      dets.add(EventDetector.model(name(p), ScoringModel.load(p, runtime.runtime())));
     }
     if (windowBaseline) {
       System.err.println("training the 60-s window baseline on " + choose + " ...");

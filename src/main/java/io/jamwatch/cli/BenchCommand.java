@@ -63,6 +63,11 @@ public final class BenchCommand implements Runnable {
     return n;
   }
 
+  /** A model detector stepped by {@code r}; the model-free ones have no model to step. */
+  static SeriesDetector withRuntime(SeriesDetector d, io.jamwatch.onnx.ModelRuntime r) {
+    return d instanceof io.jamwatch.eval.bench.ForecastModelDetector f ? f.withRuntime(r) : d;
+  }
+
   static io.jamwatch.eval.bench.ForecastModelDetector forecastDetector(SeriesDetector d) {
     if (d instanceof io.jamwatch.eval.bench.ForecastModelDetector f) return f;
     throw new IllegalArgumentException("--forecast-error needs a forecast-head detector (gru, lstm, rnn), got " + d.name());
@@ -76,6 +81,8 @@ public final class BenchCommand implements Runnable {
       description = "SKAB: per-file fit on the first 400 rows, one alarm per test row; F1/FAR/MAR and changepoint scores.")
   static final class Skab implements Callable<Integer> {
     @picocli.CommandLine.Mixin DetectorOptions detectorOptions = new DetectorOptions();
+
+    @picocli.CommandLine.Mixin RuntimeOptions runtime = new RuntimeOptions();
 
     @Option(names = "--data", defaultValue = "../shared/eval/skab", description = "SKAB corpus folder (default: ${DEFAULT-VALUE}).")
     Path data;
@@ -113,6 +120,13 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "7", description = "Training seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--exclude-readings", split = ",", paramLabel = "NAME",
+        description = "Readings left out of the model, comma-separated; 'none' keeps all (default: Temperature,Thermocouple, the SKAB configuration: the water warms through every experiment).")
+    List<String> excludeReadings;
+
+    @Option(names = "--rows", description = "Also write each file's rows (score, threshold, alert open, anomaly label) as CSV into this folder.")
+    Path rowsOut;
+
     @Option(names = "--out", defaultValue = "runs/bench-skab", description = "Output folder for summary.json (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -121,8 +135,10 @@ public final class BenchCommand implements Runnable {
       long start = System.nanoTime();
       SkabCorpus corpus = SkabCorpus.read(data);
       DetectorConfig dc = detectorOptions.apply(SkabBench.detector());
-      SeriesDetector det = BenchDetectors.create(detector, seed, dc);
-      SkabBench.Settings s = new SkabBench.Settings(400, calibrationRows, quantile, hold, SkabScorer.WINDOW_MILLIS);
+      SeriesDetector det = withRuntime(BenchDetectors.create(detector, seed, dc, detectorOptions.deviceWindow), runtime.runtime());
+      java.util.Set<String> excluded = excludeReadings == null ? SkabBench.EXCLUDED_READINGS
+          : java.util.Set.copyOf(excludeReadings.stream().filter(r -> !r.isBlank() && !r.equals("none")).toList());
+      SkabBench.Settings s = new SkabBench.Settings(400, calibrationRows, quantile, hold, SkabScorer.WINDOW_MILLIS, excluded);
       if (forecastError) {
         List<io.jamwatch.eval.bench.ForecastError.FileError> errs = new ArrayList<>();
         List<SkabCorpus.SkabFile> fs = corpus.labelled();
@@ -130,7 +146,7 @@ public final class BenchCommand implements Runnable {
         ProgressBar bar = new ProgressBar("skab forecast error " + det.name());
         for (SkabCorpus.SkabFile f : fs) {
           if (f.rows() <= s.trainRows()) continue;
-          errs.add(io.jamwatch.eval.bench.ForecastError.measure(forecastDetector(det), f.relPath(), SkabBench.events(f),
+          errs.add(io.jamwatch.eval.bench.ForecastError.measure(forecastDetector(det), f.relPath(), SkabBench.events(f, excluded),
               s.trainRows() - s.calibrationRows(), s.trainRows(), normalRows(f)));
           curve(curves, errs.get(errs.size() - 1));
           bar.update((double) errs.size() / fs.size(), errs.size() + "/" + fs.size() + " " + f.relPath());
@@ -148,7 +164,7 @@ public final class BenchCommand implements Runnable {
           throw new IllegalArgumentException("--pretrain-anomaly-free: no unlabelled file in " + data);
         }
         for (SkabCorpus.SkabFile f : corpus.normalOnly()) {
-          pre.add(SkabBench.events(f));
+          pre.add(SkabBench.events(f, excluded));
         }
       }
       int n = limit > 0 ? Math.min(limit, corpus.labelled().size()) : corpus.labelled().size();
@@ -164,8 +180,13 @@ public final class BenchCommand implements Runnable {
       o.printf("SKAB, %s: %d labelled files of %s (the leaderboard uses 34; compare as a trend only)%n", setting, runs.size(), data);
       o.printf("detector: %s; threshold = q%.3f of scores on training rows %d..399 (fit on rows 0..%d)%n",
           det.describe(), quantile, 400 - calibrationRows, 399 - calibrationRows);
+      o.printf("readings left out: %s; alert policy: raise after %d rows above the threshold, clear below %.2f of it%n",
+          excluded.isEmpty() ? "none" : String.join(",", new java.util.TreeSet<>(excluded)), minEvents, clearFraction);
       ObjectNode root = JSON.createObjectNode();
       root.put("benchmark", "SKAB");
+      root.put("excludedReadings", String.join(",", new java.util.TreeSet<>(excluded)));
+      root.put("minEvents", minEvents);
+      root.put("clearFraction", clearFraction);
       root.put("setting", setting);
       root.put("detector", det.name());
       root.put("detectorDescription", det.describe());
@@ -175,8 +196,9 @@ public final class BenchCommand implements Runnable {
       root.put("seconds", secs);
       ArrayNode rows = root.putArray("results");
       o.printf("%-38s %6s %7s %7s | %8s %8s %8s %6s %5s%n", "", "F1", "FAR%", "MAR%", "NAB std", "LowFP", "LowFN", "missed", "FPs");
-      row(o, rows, "jamwatch " + det.name() + " (alert policy)",
-          SkabBench.withAlerts(runs, th -> SkabBench.alertPolicy((float) th, minEvents, clearFraction)), -1);
+      List<SkabScorer.FileAlarms> alerted =
+          SkabBench.withAlerts(runs, th -> SkabBench.alertPolicy((float) th, minEvents, clearFraction));
+      row(o, rows, "jamwatch " + det.name() + " (alert policy)", alerted, -1);
       List<Integer> holds = hold == 30 ? List.of(30) : List.of(hold, 30);
       for (int h : holds) {
         row(o, rows, "jamwatch " + det.name() + " (hold " + h + ")", SkabBench.withHold(runs, h), h);
@@ -193,14 +215,21 @@ public final class BenchCommand implements Runnable {
             c.lowFp(), c.lowFn(), c.missed() < 0 ? "-" : c.missed(), c.fps() < 0 ? "-" : c.fps());
       }
       ArrayNode files = root.putArray("perFile");
-      for (SkabBench.FileRun r : runs) {
+      for (int i = 0; i < runs.size(); i++) {
+        SkabBench.FileRun r = runs.get(i);
         ObjectNode f = files.addObject();
         f.put("file", r.file());
         f.put("threshold", r.threshold());
         f.put("fitMillis", r.fitMillis());
         f.put("scoreMillis", r.scoreMillis());
-        SkabScorer.Binary b = SkabScorer.binary(List.of(r.test()));
+        SkabScorer.Binary b = SkabScorer.binary(List.of(alerted.get(i)));
         f.put("tp", b.tp()).put("fp", b.fp()).put("fn", b.fn()).put("tn", b.tn());
+        SkabScorer.Binary plain = SkabScorer.binary(List.of(r.test()));
+        f.put("plainFp", plain.fp()).put("plainFn", plain.fn());
+      }
+      if (rowsOut != null) {
+        SkabBench.writeRows(rowsOut, runs, alerted);
+        o.printf("per-row scores and alarms: %s%n", rowsOut);
       }
       Files.createDirectories(out);
       JSON.writeValue(out.resolve("summary.json").toFile(), root);
@@ -232,6 +261,8 @@ public final class BenchCommand implements Runnable {
       description = "NAB: causal score per row, fit on probationary rows, NAB's sweep, scoring and normalisation.")
   static final class Nab implements Callable<Integer> {
     @picocli.CommandLine.Mixin DetectorOptions detectorOptions = new DetectorOptions();
+
+    @picocli.CommandLine.Mixin RuntimeOptions runtime = new RuntimeOptions();
 
     @Option(names = "--data", defaultValue = "../shared/eval/nab", description = "NAB corpus folder (default: ${DEFAULT-VALUE}).")
     Path data;
@@ -265,7 +296,7 @@ public final class BenchCommand implements Runnable {
       long start = System.nanoTime();
       NabCorpus corpus = NabCorpus.read(data);
       DetectorConfig dc = detectorOptions.apply(NabBench.detector());
-      SeriesDetector det = BenchDetectors.create(detector, seed, dc);
+      SeriesDetector det = withRuntime(BenchDetectors.create(detector, seed, dc, detectorOptions.deviceWindow), runtime.runtime());
       AlertPolicy alertBase = NabBench.alertPolicy().withSuppressEvents(suppress);
       int n = limit > 0 ? Math.min(limit, corpus.series().size()) : corpus.series().size();
       if (forecastError) {
@@ -386,13 +417,15 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--model", description = "Model file to score with (default: a random GRU H=64 fitted to the simulator's features).")
     Path model;
 
+    @picocli.CommandLine.Mixin RuntimeOptions runtime = new RuntimeOptions();
+
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       if (events < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--events must be >= 1");
-      io.jamwatch.stream.StreamBenchmark.main(
-          model == null ? new String[] {Integer.toString(events)} : new String[] {Integer.toString(events), model.toString()});
+      io.jamwatch.stream.StreamBenchmark.main(new String[] {
+          Integer.toString(events), model == null ? "-" : model.toString(), runtime.runtime().key()});
       return 0;
     }
   }

@@ -11,6 +11,10 @@ import picocli.CommandLine.Option;
  * configuration unchanged.
  */
 final class DetectorOptions {
+  @Option(names = "--device-window", defaultValue = "0",
+      description = "Forecast models: standardise each reading per device with running moments over this many rows (0 = off, the fitted values for every device).")
+  int deviceWindow;
+
   @Option(names = "--terms", split = ",", description = "Detector terms that are on: forecast, persistence, novelty, level (default: the corpus configuration's).")
   List<String> terms;
 

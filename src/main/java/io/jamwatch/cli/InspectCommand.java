@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jamwatch.features.FeatureSpec;
 import io.jamwatch.onnx.ModelMetadata;
+import io.jamwatch.onnx.ModelRuntime;
+import io.jamwatch.onnx.StepperParity;
 import io.jamwatch.onnx.OnnxExporter;
 import io.jamwatch.onnx.OnnxModelCheck;
 import io.jamwatch.scoring.ScoringModel;
@@ -44,6 +46,11 @@ public final class InspectCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print the card as JSON (machine-readable) instead of text.")
   boolean json;
+
+  @Option(names = "--runtime-check", paramLabel = "STEPS", defaultValue = "0",
+      description = "Also run the java runtime's load-time check against ONNX Runtime with this many seeded random steps"
+          + " (0 = skip; the load itself uses " + StepperParity.STEPS + ") and print the largest difference per output.")
+  int runtimeCheckSteps;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -84,6 +91,9 @@ public final class InspectCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "surprise   ln(MSE+eps) mean %s std %s; short window %d, long window %s%n",
           m.surpriseStats().logMean(), m.surpriseStats().logStd(), m.surpriseStats().shortWindow(),
           m.surpriseStats().longWindow() == 0 ? "training fit" : Integer.toString(m.surpriseStats().longWindow()));
+    if (m.featureSpec().deviceWindowEvents() > 0)
+      out.printf(Locale.ROOT, "features   per-device standardisation over %d events; state %d doubles per device%n",
+          m.featureSpec().deviceWindowEvents(), 2 * m.featureSpec().readings().size());
     if (m.scoreHead() == ModelMetadata.Head.FORECAST) {
       DetectorConfig dc = ScoringModel.readDetector(bytes, model.toString());
       int stateDoubles = new DetectorStages(dc, m.featureSpec().readings().size(), true).stateSize();
@@ -107,6 +117,16 @@ public final class InspectCommand implements Callable<Integer> {
     for (String s : io) out.println(s);
     List<String> problems = OnnxModelCheck.problems(proto);
     out.println("checks     " + (problems.isEmpty() ? "passed" : String.join("; ", problems)));
+    if (problems.isEmpty() && runtimeCheckSteps > 0) {
+      try (ScoringModel ort = ScoringModel.load(bytes, model.toString(), ModelRuntime.ORT);
+          ScoringModel java = ScoringModel.load(bytes, model.toString(), ModelRuntime.JAVA)) {
+        StepperParity.Result r = StepperParity.compare(ort.stepper(), java.stepper(), runtimeCheckSteps, StepperParity.SEED);
+        out.println("runtime    java accepted; " + r.describe());
+      } catch (IllegalArgumentException e) {
+        out.println("runtime    java refused: " + e.getMessage());
+        return 1;
+      }
+    }
     return problems.isEmpty() ? 0 : 1;
   }
 

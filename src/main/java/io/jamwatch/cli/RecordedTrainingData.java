@@ -38,11 +38,17 @@ public final class RecordedTrainingData {
   private RecordedTrainingData() {}
 
   public static Loaded load(Path logDir, long horizonMillis, double validationFraction, long seed) {
-    return load(logDir, horizonMillis, List.of(), validationFraction, seed);
+    return load(logDir, horizonMillis, validationFraction, seed, 0);
+  }
+
+  /** {@link #load(Path, long, double, long)} with per-device standardisation over {@code deviceWindow} events (0 = off). */
+  public static Loaded load(Path logDir, long horizonMillis, double validationFraction, long seed, int deviceWindow) {
+    return load(logDir, horizonMillis, List.of(), validationFraction, seed, deviceWindow);
   }
 
   /** As above, with labels for each of {@code extraHorizonsMillis} beside the primary horizon's. */
-  public static Loaded load(Path logDir, long horizonMillis, List<Long> extraHorizonsMillis, double validationFraction, long seed) {
+  public static Loaded load(Path logDir, long horizonMillis, List<Long> extraHorizonsMillis, double validationFraction,
+      long seed, int deviceWindow) {
     List<Path> files = RecordedLogReader.avroFiles(logDir);
     Map<String, List<ScannerEvent>> byDevice = new TreeMap<>();
     long first = Long.MAX_VALUE, last = Long.MIN_VALUE, jams = 0;
@@ -60,7 +66,7 @@ public final class RecordedTrainingData {
     if (byDevice.isEmpty())
       throw new IllegalArgumentException("recorded log " + logDir + " holds no events; record or simulate a log first");
     DataSplit.Plan plan = DataSplit.plan(byDevice.keySet(), first, last, validationFraction, seed);
-    FeatureSpec spec = FeatureSpec.fit(trainingEvents(byDevice, plan));
+    FeatureSpec spec = FeatureSpec.fit(trainingEvents(byDevice, plan)).withDeviceWindow(deviceWindow);
     FeatureEncoder enc = new FeatureEncoder(spec);
     int F = spec.size();
     List<TrainingData.Sequence> seqs = new ArrayList<>();
@@ -71,9 +77,11 @@ public final class RecordedTrainingData {
       long[] time = new long[n];
       float[] row = new float[F];
       long prev = FeatureEncoder.NO_PREVIOUS;
+      double[] dev = new double[enc.deviceStateSize()]; // a fresh device, as the stream starts it
+      enc.initDeviceState(dev, 0);
       for (int i = 0; i < n; i++) {
         ScannerEvent e = ev.get(i);
-        enc.encode(e, prev, row);
+        enc.encode(e, prev, dev, 0, row);
         System.arraycopy(row, 0, x, i * F, F);
         time[i] = e.getEventTime().toEpochMilli();
         prev = time[i];

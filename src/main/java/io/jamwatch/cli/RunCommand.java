@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the streaming detector against a Kafka cluster until SIGTERM/Ctrl-C.",
-      "Config file keys: kafka.* (passed to the clients), topic.*, model.path, state.*, stale.*,",
+      "Config file keys: kafka.* (passed to the clients), topic.*, model.path, model.runtime, state.*, stale.*,",
       "input.*, alert.*, http.port, input.format, mapping.*, registry.*, output.format (see README).",
       "The model file is re-read when it changes."
     })
@@ -30,6 +30,8 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--config", required = true, description = "Properties file.")
   Path config;
+
+  @picocli.CommandLine.Mixin RuntimeOptions runtime = new RuntimeOptions();
 
   @Option(
       names = "--model-poll",
@@ -47,13 +49,14 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     StreamConfig cfg = StreamConfig.load(config);
+    cfg = cfg.withRuntime(runtime.or(cfg.runtime()));
     Integer unreachable = io.jamwatch.stream.BrokerCheck.gate("run", cfg.streamsProperties(), brokerWaitSeconds);
     if (unreachable != null) {
       return unreachable;
     }
     GracefulShutdown shutdown = new GracefulShutdown();
     StreamMetrics metrics = new StreamMetrics();
-    ReloadingModelProvider models = new ReloadingModelProvider(cfg.modelPath());
+    ReloadingModelProvider models = new ReloadingModelProvider(cfg.modelPath(), cfg.runtime());
     Detector detector = new Detector(cfg, models, metrics);
     StatusTracker tracker = new StatusTracker(detector, models.modelId());
     StatusHttpServer http =
@@ -62,8 +65,8 @@ public final class RunCommand implements Callable<Integer> {
             : new StatusHttpServer("127.0.0.1", cfg.httpPort(), metrics, tracker::last).start();
     detector.start();
     LOG.info("jamwatch running: model {} topics {}", models.modelId(), cfg.topics());
-    System.err.printf("jamwatch run: running, model %s, input %s, output %s, topics %s%n", models.modelId(),
-        cfg.ingest().format(), cfg.output().key(), cfg.topics());
+    System.err.printf("jamwatch run: running, model %s (runtime %s), input %s, output %s, topics %s%n", models.modelId(),
+        cfg.runtime().key(), cfg.ingest().format(), cfg.output().key(), cfg.topics());
     FileTime seen = Files.getLastModifiedTime(cfg.modelPath());
     try {
       long poll = modelPollMillis > 0 ? modelPollMillis : 1000;

@@ -28,6 +28,8 @@ public final class ScoreCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin InputOptions input;
 
+  @picocli.CommandLine.Mixin RuntimeOptions runtime = new RuntimeOptions();
+
   @Option(names = "--out", required = true, description = "Output CSV file (columns: see README).")
   Path out;
 
@@ -50,7 +52,7 @@ public final class ScoreCommand implements Callable<Integer> {
     long n = 0;
     long lines = 0;
     ProgressBar bar = new ProgressBar("score");
-    try (ScoringModel m = ScoringModel.load(model);
+    try (ScoringModel m = ScoringModel.load(model, runtime.runtime());
         Events events = json ? Events.json(logs, in.mapping()) : Events.avro(logs);
         ScoreTableWriter w = new ScoreTableWriter(out)) {
       OfflineScorer scorer = new OfflineScorer(m, policy, StreamConfig.InputChecks.defaults());
@@ -74,8 +76,8 @@ public final class ScoreCommand implements Callable<Integer> {
       }
       bar.finish(n + " events in " + String.format("%.1f s", bar.elapsedSeconds()));
       long bad = rejected.values().stream().mapToLong(Long::longValue).sum();
-      System.out.printf("model %s (%s, %s head)%nscored %d events of %s into %s; rejected %s%n", m.modelId(),
-          m.metadata().cell(), m.metadata().scoreHead().key(), lines - bad,
+      System.out.printf("model %s (%s, %s head, runtime %s)%nscored %d events of %s into %s; rejected %s%n", m.modelId(),
+          m.metadata().cell(), m.metadata().scoreHead().key(), m.runtime().key(), lines - bad,
           logs, out, rejected.isEmpty() ? "none" : rejected);
     }
     return 0;

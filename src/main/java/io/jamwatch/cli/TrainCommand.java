@@ -61,6 +61,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--head", defaultValue = "risk", description = "risk or forecast. Default: ${DEFAULT-VALUE}.")
   Head head;
 
+  @Option(names = "--device-window", defaultValue = "0",
+      description = "Standardise each reading per device with running moments over this many events, seeded with the fleet fit (state kept per device in the store); 0 = off, the fleet fit for every device. Default: ${DEFAULT-VALUE}.")
+  int deviceWindow;
+
   @Option(names = "--horizon", defaultValue = "120s", converter = DurationMillis.class,
       description = "Risk horizon: a jam within it makes an event positive (e.g. 120s, 2m, 1h). Default: ${DEFAULT-VALUE}.")
   long horizonMillis;
@@ -150,7 +154,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   private RecordedTrainingData.Loaded load(TrainConfig cfg) {
     System.err.println("train: reading " + logs + " ...");
-    RecordedTrainingData.Loaded data = RecordedTrainingData.load(logs, cfg.horizonMillis(), cfg.extraHorizonsMillis(), cfg.validationFraction(), cfg.seed());
+    RecordedTrainingData.Loaded data = RecordedTrainingData.load(logs, cfg.horizonMillis(), cfg.extraHorizonsMillis(),
+        cfg.validationFraction(), cfg.seed(), deviceWindow);
     if (cfg.head() == Head.RISK && data.jamEvents() == 0)
       throw new IllegalArgumentException(
           "the log in " + logs + " holds no JAM event, so a risk head has nothing to learn from;"

@@ -25,6 +25,7 @@ public final class FeatureEncoder {
   private final double clip;
   private final long[] periods; // [C] calendar cycle periods, ms
   private final int calendarOffset;
+  private final double alpha; // 1 / deviceWindow, 0 when off
 
   public FeatureEncoder(FeatureSpec spec) {
     this.spec = spec;
@@ -53,6 +54,21 @@ public final class FeatureEncoder {
     clip = spec.clip();
     periods = spec.calendarCycles().stream().mapToLong(FeatureSpec::periodMillis).toArray();
     calendarOffset = spec.calendarOffset();
+    alpha = spec.deviceWindowEvents() == 0 ? 0 : 1.0 / spec.deviceWindowEvents();
+  }
+
+  /** Doubles of per-device state the encoding needs: 2 per reading with per-device standardisation, else 0. */
+  public int deviceStateSize() {
+    return alpha == 0 ? 0 : 2 * names.length;
+  }
+
+  /** A new device's standardisation state at {@code s[off..off+deviceStateSize())}: the fitted mean and variance. */
+  public void initDeviceState(double[] s, int off) {
+    if (alpha == 0) return;
+    for (int i = 0; i < names.length; i++) {
+      s[off + 2 * i] = means[i];
+      s[off + 2 * i + 1] = stds[i] * stds[i];
+    }
   }
 
   public FeatureSpec spec() {
@@ -69,6 +85,18 @@ public final class FeatureEncoder {
    * a missing, NaN or infinite reading is imputed (0) and flagged.
    */
   public void encode(ScannerEvent e, long prevEventTimeMillis, float[] out) {
+    encode(e, prevEventTimeMillis, null, 0, out);
+  }
+
+  /**
+   * {@link #encode(ScannerEvent, long, float[])} for a device whose standardisation state is at
+   * {@code dev[off..off+deviceStateSize())}: read for this event, then updated with it. {@code dev}
+   * may be null only when {@link #deviceStateSize()} is 0.
+   */
+  public void encode(ScannerEvent e, long prevEventTimeMillis, double[] dev, int off, float[] out) {
+    if (alpha != 0 && (dev == null || dev.length < off + deviceStateSize()))
+      throw new IllegalArgumentException("this feature spec standardises per device: a device state of "
+          + deviceStateSize() + " values is needed");
     if (out.length < size)
       throw new IllegalArgumentException("output array has " + out.length + " slots, the spec needs " + size);
     Map<String, Float> readings = e.getReadings();
@@ -77,9 +105,18 @@ public final class FeatureEncoder {
       if (v == null || !Float.isFinite(v)) {
         out[2 * i] = 0f;
         out[2 * i + 1] = 1f;
-      } else {
+      } else if (alpha == 0) {
         out[2 * i] = standardise(transforms[i].apply(v), means[i], stds[i]);
         out[2 * i + 1] = 0f;
+      } else {
+        double z = unclipped(i, v, dev, off);
+        out[2 * i] = (float) Math.max(-clip, Math.min(clip, z));
+        out[2 * i + 1] = 0f;
+        // exponentially weighted moments (West 1979's incremental form), after the event is encoded
+        int k = off + 2 * i;
+        double d = transforms[i].apply(v) - dev[k];
+        dev[k] += alpha * d;
+        dev[k + 1] = (1 - alpha) * (dev[k + 1] + alpha * d * d);
       }
     }
     Arrays.fill(out, spec.eventTypeOffset(), gapOffset, 0f);
@@ -99,6 +136,18 @@ public final class FeatureEncoder {
       out[calendarOffset + 2 * c] = (float) Math.sin(phase);
       out[calendarOffset + 2 * c + 1] = (float) Math.cos(phase);
     }
+  }
+
+  /**
+   * Reading {@code i}'s value {@code v} standardised as {@link #encode} does, before the clip: with
+   * the fitted mean and std, or with the device's running ones at {@code dev[off..]} (not updated
+   * here) when the spec standardises per device.
+   */
+  public double unclipped(int i, double v, double[] dev, int off) {
+    double t = transforms[i].apply(v);
+    if (alpha == 0) return (t - means[i]) / stds[i];
+    double floor = FeatureSpec.DEVICE_STD_FLOOR * stds[i];
+    return (t - dev[off + 2 * i]) / Math.sqrt(Math.max(dev[off + 2 * i + 1], floor * floor));
   }
 
   private float standardise(double v, double mean, double std) {

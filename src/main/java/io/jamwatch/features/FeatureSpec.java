@@ -55,6 +55,14 @@ import java.util.TreeMap;
  * @param cycles      version 2: calendar cycles encoded as sin/cos inputs ("day", "week"), chosen
  *                    when the spacing is regular, at least 24 events per cycle, and the training
  *                    span covers two whole cycles (the pattern seen to repeat); null or empty = none
+ * @param deviceWindow version 3: per-device running standardisation. A reading's value feature is
+ *                    then (transform(v) - m_d) / s_d with the device's own running mean m_d and
+ *                    standard deviation s_d, exponentially weighted with weight 1/deviceWindow,
+ *                    seeded with the fitted (fleet) mean and std so a new device has no cold start,
+ *                    updated after the event is encoded (causal), s_d floored at
+ *                    {@link #DEVICE_STD_FLOOR} of the fitted std. The state (2 doubles per reading)
+ *                    lives in the device memory and the state store ({@link FeatureEncoder#deviceStateSize()}).
+ *                    null = off: the fitted values standardise every device alike
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record FeatureSpec(
@@ -66,10 +74,15 @@ public record FeatureSpec(
     float clip,
     long fittedEvents,
     @JsonInclude(JsonInclude.Include.NON_NULL) Long regularGapMillis,
-    @JsonInclude(JsonInclude.Include.NON_NULL) List<String> cycles) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<String> cycles,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer deviceWindow) {
 
   /** The newest encoding version this build writes; it reads {@link #OLDEST_VERSION} to this. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
+  /** Version 2: regular-gap and calendar fields, no per-device standardisation. */
+  public static final int CALENDAR_VERSION = 2;
+  /** Floor of a device's running std, as a fraction of the fitted std. */
+  public static final double DEVICE_STD_FLOOR = 0.1;
   /** Version 1 (no regular-gap or calendar fields) is still read, and written when neither is used. */
   public static final int OLDEST_VERSION = 1;
   /** Share of training gaps within 1 % of the median for the spacing to count as regular. */
@@ -122,6 +135,9 @@ public record FeatureSpec(
       throw new IllegalArgumentException("regularGapMillis must be > 0, got " + regularGapMillis);
     if (version == 1 && (regularGapMillis != null || cycles != null))
       throw new IllegalArgumentException("feature spec version 1 has no regular-gap or calendar fields");
+    if (deviceWindow != null && (version < VERSION || deviceWindow < 2))
+      throw new IllegalArgumentException(
+          "deviceWindow needs feature spec version " + VERSION + " and a window >= 2, got version " + version + ", window " + deviceWindow);
     if (readings == null || eventTypes == null)
       throw new IllegalArgumentException("feature spec needs readings and eventTypes lists");
     readings = List.copyOf(readings);
@@ -147,7 +163,30 @@ public record FeatureSpec(
   public FeatureSpec(
       int version, List<ReadingSpec> readings, List<String> eventTypes, float gapMean, float gapStd, float clip,
       long fittedEvents) {
-    this(version, readings, eventTypes, gapMean, gapStd, clip, fittedEvents, null, null);
+    this(version, readings, eventTypes, gapMean, gapStd, clip, fittedEvents, null, null, null);
+  }
+
+  /** A spec without per-device standardisation (version 1 or 2), as {@link #fit} writes it. */
+  public FeatureSpec(
+      int version, List<ReadingSpec> readings, List<String> eventTypes, float gapMean, float gapStd, float clip,
+      long fittedEvents, Long regularGapMillis, List<String> cycles) {
+    this(version, readings, eventTypes, gapMean, gapStd, clip, fittedEvents, regularGapMillis, cycles, null);
+  }
+
+  /**
+   * This spec with per-device running standardisation over {@code window} events (version 3), or
+   * without it for window 0 (the version the other fields need).
+   */
+  public FeatureSpec withDeviceWindow(int window) {
+    if (window < 0) throw new IllegalArgumentException("device window must be >= 0, got " + window);
+    int base = regularGapMillis != null || cycles != null ? CALENDAR_VERSION : OLDEST_VERSION;
+    return new FeatureSpec(window == 0 ? base : VERSION, readings, eventTypes, gapMean, gapStd, clip, fittedEvents,
+        regularGapMillis, cycles, window == 0 ? null : window);
+  }
+
+  /** The per-device standardisation window in events, 0 when off. */
+  public int deviceWindowEvents() {
+    return deviceWindow == null ? 0 : deviceWindow;
   }
 
   /** {@link #fit(Iterator, float)} with the {@link #DEFAULT_CLIP}. */
@@ -223,7 +262,7 @@ public record FeatureSpec(
     long span = lastTime0 - firstTime;
     if (regular * 24 <= DAY_MILLIS && span >= 2 * DAY_MILLIS) cycles.add(DAY);
     if (regular * 24 <= WEEK_MILLIS && span >= 2 * WEEK_MILLIS) cycles.add(WEEK);
-    return new FeatureSpec(VERSION, readings, types, gapMean, gapStd, clip, n, regular, cycles.isEmpty() ? null : cycles);
+    return new FeatureSpec(CALENDAR_VERSION, readings, types, gapMean, gapStd, clip, n, regular, cycles.isEmpty() ? null : cycles);
   }
 
   /** Gaps kept for the median: enough to judge the spacing, bounded memory. */

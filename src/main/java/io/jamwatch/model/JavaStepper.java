@@ -5,9 +5,12 @@ package io.jamwatch.model;
  * ONNX equations, tested against it): weights are transposed once ({@link TransposedWeights}, shared with the trainer) so
  * each matrix-vector product is a sequence of axpy updates over contiguous rows (gates[0..GH) +=
  * x_i * Wt[i][0..GH)), which HotSpot's superword pass vectorises; all work buffers are allocated
- * once. tanh is computed as 1 - 2 / (exp(2v) + 1) because Math.exp is a JIT intrinsic and
- * Math.tanh is not on JDK 17 (absolute error below 1e-7, far under the 1e-5 parity budget).
- * Not thread-safe: one per thread.
+ * once. The activations are {@link PortableActivations}' (plain double arithmetic, no Math.exp
+ * intrinsic), and every loop is plain float arithmetic in a fixed order, which Java defines bit for
+ * bit whether or not C2 vectorises it (lanes compute the same expressions; no FMA contraction, no
+ * reassociation): a step gives the same bits on every JVM and CPU. This is the {@code java} runtime
+ * of the stream and the offline scorer (onnx/ModelRuntime), run on weights read back from the
+ * model file's initializers. Not thread-safe: one per thread.
  */
 public final class JavaStepper implements Stepper {
   private final NetworkWeights w;
@@ -135,12 +138,11 @@ public final class JavaStepper implements Stepper {
   }
 
   private static float sigmoid(float v) {
-    return Activations.sigmoid(v);
+    return PortableActivations.sigmoid(v);
   }
 
-  /** tanh via the exp intrinsic (see the class comment). */
-  static float tanh(float v) {
-    return 1f - 2f / ((float) Math.exp(2f * v) + 1f);
+  private static float tanh(float v) {
+    return PortableActivations.tanh(v);
   }
 
   @Override

@@ -5,9 +5,9 @@ package io.jamwatch.model;
  * is kept inside between calls (ONNX Runtime is stateless by design, and so is this contract), so
  * the caller's state store is the only home of a device's state.
  *
- * <p>Implementations: the ONNX Runtime session (onnx/) used by the stream and the offline scorer,
- * and the pure-Java forward (model/JavaStepper) used by the trainer and the benchmarks. Not thread-safe: one per
- * stream thread.
+ * <p>Implementations: the ONNX Runtime session (onnx/OrtStepper) and the pure-Java forward
+ * (model/JavaStepper); the stream and the offline scorer use the one {@code model.runtime} names
+ * (onnx/ModelRuntime). Not thread-safe: one per stream thread.
  */
 public interface Stepper extends AutoCloseable {
   int inputSize();

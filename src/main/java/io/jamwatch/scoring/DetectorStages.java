@@ -1,5 +1,6 @@
 package io.jamwatch.scoring;
 
+import io.jamwatch.model.NormalTail;
 import java.util.Arrays;
 
 /**
@@ -100,7 +101,7 @@ public final class DetectorStages {
   /** A fresh device: nothing seen. */
   public void initState(double[] s) {
     checkState(s);
-    Arrays.fill(s, 0.0);
+    Arrays.fill(s, 0, size, 0.0);
     if (forecast) initTerm(s, forecastOff);
     if (persistenceOff >= 0) {
       initTerm(s, persistenceOff);
@@ -304,38 +305,14 @@ public final class DetectorStages {
     return cfg.referenceEvents() > 0 && seen >= cfg.referenceEvents();
   }
 
-  /**
-   * ln Q(z), Q the standard normal upper tail, from the log of Numerical Recipes' Chebyshev fit to
-   * erfc (fractional error below 1.2e-7): exact enough in double for any z, never -infinity.
-   */
+  /** ln Q(z), Q the standard normal upper tail ({@link NormalTail}). */
   static double logUpperTail(double z) {
-    double x = z / Math.sqrt(2.0);
-    if (x < 0) {
-      return Math.log1p(-0.5 * erfcNonNegative(-x));
-    }
-    return Math.log(0.5) + logErfcNonNegative(x);
+    return NormalTail.logUpperTail(z);
   }
 
-  private static double erfcNonNegative(double x) {
-    return Math.exp(logErfcNonNegative(x));
-  }
-
-  private static double logErfcNonNegative(double z) {
-    double t = 1.0 / (1.0 + 0.5 * z);
-    return Math.log(t) - z * z - 1.26551223
-        + t * (1.00002368
-        + t * (0.37409196
-        + t * (0.09678418
-        + t * (-0.18628806
-        + t * (0.27886807
-        + t * (-1.13520398
-        + t * (1.48851587
-        + t * (-0.82215223
-        + t * 0.17087277))))))));
-  }
-
+  // The state is s[0, size); a caller may keep more after it (ScoringModel: the encoder's per-device standardisation).
   private void checkState(double[] s) {
-    if (s.length != size)
+    if (s.length < size)
       throw new IllegalArgumentException("detector state must have " + size + " values, got " + s.length);
   }
 }

@@ -56,7 +56,11 @@ public final class DeviceMemory {
     return pred;
   }
 
-  /** The detector state, empty unless the score is unsupervised; live. */
+  /**
+   * The doubles of the pure-Java stages around the step: the detector's state (unsupervised score),
+   * then the encoder's per-device standardisation (when the feature spec has one); empty when
+   * neither is used; live.
+   */
   public double[] detector() {
     return detector;
   }

@@ -3,6 +3,7 @@ package io.jamwatch.scoring;
 import io.jamwatch.onnx.OnnxModelCheck;
 import io.jamwatch.onnx.OnnxExporter;
 import io.jamwatch.onnx.ModelMetadata;
+import io.jamwatch.onnx.ModelRuntime;
 import io.jamwatch.onnx.OrtStepper;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
@@ -11,6 +12,7 @@ import io.jamwatch.avro.EventType;
 import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.features.FeatureEncoder;
 import io.jamwatch.features.FeatureSpec;
+import io.jamwatch.model.Stepper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,7 +41,8 @@ import java.util.Map;
  * feature spec alone, without a network (the ablation row "model-free").
  *
  * A model whose metadata or feature spec this build cannot honour is refused at load with a
- * message naming what. Holds one {@link OrtStepper}: not thread-safe, one per stream thread.
+ * message naming what. Holds one {@link Stepper} of the chosen {@link ModelRuntime} ({@link
+ * OrtStepper} by default): not thread-safe, one per stream thread.
  */
 public final class ScoringModel implements AutoCloseable {
   /** metadata_props key of the detector configuration (JSON, {@link DetectorConfig#toJson()}). */
@@ -49,7 +52,8 @@ public final class ScoringModel implements AutoCloseable {
   private final ModelMetadata meta; // null for a model-free scorer
   private final FeatureSpec spec;
   private final FeatureEncoder encoder;
-  private final OrtStepper stepper; // null for a model-free scorer
+  private final Stepper stepper; // null for a model-free scorer
+  private final ModelRuntime runtime;
   private final DetectorStages stages; // null unless the score is unsupervised
   private final int warmupEvents;
   private final String[] readingNames; // [R]
@@ -59,13 +63,14 @@ public final class ScoringModel implements AutoCloseable {
   private final long[] ladderMillis; // [K] the extra horizons (the horizon ladder), from the metadata
   private final float[] ladder; // [K] work buffer: their probabilities at the last step
 
-  private ScoringModel(String modelId, ModelMetadata meta, FeatureSpec spec, OrtStepper stepper,
+  private ScoringModel(String modelId, ModelMetadata meta, FeatureSpec spec, Stepper stepper, ModelRuntime runtime,
       DetectorConfig detector, int warmupEvents) {
     this.modelId = modelId;
     this.meta = meta;
     this.spec = spec;
     this.encoder = new FeatureEncoder(spec);
     this.stepper = stepper;
+    this.runtime = runtime;
     boolean unsupervised = meta == null || meta.scoreHead() == ModelMetadata.Head.FORECAST;
     this.stages = unsupervised ? new DetectorStages(detector, spec.readings().size(), meta != null) : null;
     this.warmupEvents = warmupEvents;
@@ -84,7 +89,7 @@ public final class ScoringModel implements AutoCloseable {
    */
   public static ScoringModel modelFree(FeatureSpec spec, DetectorConfig detector, int warmupEvents) {
     String id = "model-free:" + Integer.toHexString((spec.toJson() + detector.toJson()).hashCode());
-    return new ScoringModel(id, null, spec, null, detector, warmupEvents);
+    return new ScoringModel(id, null, spec, null, ModelRuntime.ORT, detector, warmupEvents);
   }
 
   /** Model bytes with {@code detector} written into their metadata (replacing any earlier one). */
@@ -103,28 +108,43 @@ public final class ScoringModel implements AutoCloseable {
     return b.build().toByteArray();
   }
 
-  /** Loads an .onnx file written by {@link OnnxExporter}. */
+  /** Loads an .onnx file written by {@link OnnxExporter}, stepped by ONNX Runtime. */
   public static ScoringModel load(Path onnx) {
+    return load(onnx, ModelRuntime.ORT);
+  }
+
+  /** Loads an .onnx file written by {@link OnnxExporter}, stepped by {@code runtime}. */
+  public static ScoringModel load(Path onnx, ModelRuntime runtime) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(onnx);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read model file " + onnx, e);
     }
-    return load(bytes, onnx.toString());
+    return load(bytes, onnx.toString(), runtime);
   }
 
-  /** Loads model bytes; {@code source} names them in error messages. */
+  /** Loads model bytes, stepped by ONNX Runtime; {@code source} names them in error messages. */
   public static ScoringModel load(byte[] bytes, String source) {
+    return load(bytes, source, ModelRuntime.ORT);
+  }
+
+  /**
+   * Loads model bytes, stepped by {@code runtime} (for {@code java}: refused unless it agrees with
+   * ONNX Runtime, see {@link ModelRuntime}); {@code source} names them in error messages.
+   */
+  public static ScoringModel load(byte[] bytes, String source, ModelRuntime runtime) {
     ModelMetadata meta = readMetadata(bytes, source);
-    OrtStepper stepper;
+    Stepper stepper;
     try {
-      stepper = new OrtStepper(bytes, meta);
+      stepper = runtime.open(bytes, meta);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("model " + source + " cannot be used: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "model " + source + (runtime == ModelRuntime.ORT ? " cannot be used: " : " is refused for model.runtime="
+              + runtime.key() + ": ") + e.getMessage(), e);
     }
-    return new ScoringModel(OnnxExporter.modelId(bytes), meta, meta.featureSpec(), stepper, readDetector(bytes, source),
-        meta.warmupEvents());
+    return new ScoringModel(OnnxExporter.modelId(bytes), meta, meta.featureSpec(), stepper, runtime,
+        readDetector(bytes, source), meta.warmupEvents());
   }
 
   /** The detector configuration in model bytes, or the default when the file has none. */
@@ -197,8 +217,9 @@ public final class ScoringModel implements AutoCloseable {
 
   /** A fresh device memory sized for this model. */
   public DeviceMemory newMemory() {
-    double[] d = new double[stages == null ? 0 : stages.stateSize()];
+    double[] d = new double[doubleStateSize()];
     if (stages != null) stages.initState(d);
+    encoder.initDeviceState(d, encoderStateOffset());
     int state = meta == null ? 0 : meta.layers() * meta.hiddenSize();
     return new DeviceMemory(state, meta != null && meta.cell().hasCellState(),
         meta != null && meta.hasForecast() ? meta.inputSize() : 0, d);
@@ -209,7 +230,8 @@ public final class ScoringModel implements AutoCloseable {
    * {@code m} in place and returns the score in [0, 1].
    */
   public float score(ScannerEvent e, DeviceMemory m) {
-    encoder.encode(e, m.lastEventTime, x);
+    checkMemory(m);
+    encoder.encode(e, m.lastEventTime, m.detector, encoderStateOffset(), x);
     readings(e, values);
     return scoreEncoded(x, values, e.getEventTime().toEpochMilli(), m);
   }
@@ -238,7 +260,7 @@ public final class ScoringModel implements AutoCloseable {
       throw new IllegalArgumentException("encoded event has " + encoded.length + " features, model needs " + spec.size());
     int hSize = meta == null ? 0 : meta.layers() * meta.hiddenSize();
     int pSize = meta != null && meta.hasForecast() ? meta.inputSize() : 0;
-    if (m.h.length != hSize || m.pred.length != pSize || m.detector.length != (stages == null ? 0 : stages.stateSize()))
+    if (m.h.length != hSize || m.pred.length != pSize || m.detector.length != doubleStateSize())
       throw new IllegalArgumentException("device memory is not sized for model " + modelId);
     float s;
     if (stages == null) {
@@ -275,14 +297,37 @@ public final class ScoringModel implements AutoCloseable {
     return best == Long.MAX_VALUE ? longest : best;
   }
 
+  /**
+   * Doubles of a device's {@link DeviceMemory#detector} state: the detector stages' state, then the
+   * encoder's per-device standardisation (when the feature spec has one).
+   */
+  public int doubleStateSize() {
+    return encoderStateOffset() + encoder.deviceStateSize();
+  }
+
+  /** Where the encoder's per-device standardisation state starts in {@link DeviceMemory#detector}. */
+  public int encoderStateOffset() {
+    return stages == null ? 0 : stages.stateSize();
+  }
+
+  private void checkMemory(DeviceMemory m) {
+    if (m.detector.length != doubleStateSize())
+      throw new IllegalArgumentException("device memory is not sized for model " + modelId);
+  }
+
   /** True while the device has stepped at most warmupEvents events (its state is still filling). */
   public boolean warming(DeviceMemory m) {
     return m.eventCount <= warmupEvents;
   }
 
   /** The stepper (for benchmarks and tools that need raw steps). */
-  public OrtStepper stepper() {
+  public Stepper stepper() {
     return stepper;
+  }
+
+  /** What steps the model: ONNX Runtime or the Java forward. */
+  public ModelRuntime runtime() {
+    return runtime;
   }
 
   @Override

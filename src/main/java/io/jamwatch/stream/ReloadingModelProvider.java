@@ -1,5 +1,6 @@
 package io.jamwatch.stream;
 
+import io.jamwatch.onnx.ModelRuntime;
 import io.jamwatch.scoring.ScoringModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link ModelProvider} over a model file that can be swapped at run time by {@link
  * #reload(Path)}: the new file is loaded (and so validated) at once on the caller's thread; each
- * stream thread adopts it at its next event. One ScoringModel (one ORT session) per stream thread
- * per model generation.
+ * stream thread adopts it at its next event. One ScoringModel (one ORT session, or one Java stepper
+ * under {@code model.runtime=java}) per stream thread per model generation.
  */
 public final class ReloadingModelProvider implements ModelProvider {
   private static final Logger LOG = LoggerFactory.getLogger(ReloadingModelProvider.class);
@@ -27,6 +28,7 @@ public final class ReloadingModelProvider implements ModelProvider {
     }
   }
 
+  private final ModelRuntime runtime;
   private volatile Path path;
   private volatile int generation;
   /** A freshly loaded model waiting to be adopted by the first thread that asks. */
@@ -36,8 +38,14 @@ public final class ReloadingModelProvider implements ModelProvider {
   private boolean closed;
 
   public ReloadingModelProvider(Path modelFile) {
+    this(modelFile, ModelRuntime.ORT);
+  }
+
+  /** Serves {@code modelFile} stepped by {@code runtime} (the config's {@code model.runtime}). */
+  public ReloadingModelProvider(Path modelFile, ModelRuntime runtime) {
     this.path = Objects.requireNonNull(modelFile, "modelFile");
-    this.spare = ScoringModel.load(modelFile);
+    this.runtime = Objects.requireNonNull(runtime, "runtime");
+    this.spare = ScoringModel.load(modelFile, runtime);
     LOG.info("model {} loaded from {}", spare.modelId(), modelFile);
   }
 
@@ -48,7 +56,7 @@ public final class ReloadingModelProvider implements ModelProvider {
 
   /** Switches to another model file; stream threads adopt it at their next event. */
   public synchronized void reload(Path modelFile) {
-    ScoringModel fresh = ScoringModel.load(modelFile);
+    ScoringModel fresh = ScoringModel.load(modelFile, runtime);
     if (spare != null) {
       spare.close();
     }
@@ -76,7 +84,7 @@ public final class ReloadingModelProvider implements ModelProvider {
       m = spare;
       spare = null;
     } else {
-      m = ScoringModel.load(path);
+      m = ScoringModel.load(path, runtime);
     }
     handedOut.add(m);
     if (old != null) {

@@ -7,6 +7,7 @@ import io.jamwatch.features.FeatureSpec;
 import io.jamwatch.model.CellType;
 import io.jamwatch.model.NetworkWeights;
 import io.jamwatch.onnx.ModelMetadata;
+import io.jamwatch.onnx.ModelRuntime;
 import io.jamwatch.onnx.OnnxExporter;
 import io.jamwatch.sim.SimConfig;
 import io.jamwatch.sim.Simulator;
@@ -58,18 +59,20 @@ import org.apache.kafka.streams.state.Stores;
  * section for BENCHMARKS.md.
  *
  * <p>Run: {@code java -Xss16m -cp target/jamwatch.jar io.jamwatch.stream.StreamBenchmark
- * [events] [model.onnx]}.
+ * [events] [model.onnx|-] [ort|java]} (the third: the model runtime, default ort).
  */
 public final class StreamBenchmark {
   private static final String INPUT = "bench-events";
 
   private final EmbeddedBroker broker;
   private final Path work;
+  private final ModelRuntime runtime;
   private int runs;
 
-  private StreamBenchmark(EmbeddedBroker broker, Path work) {
+  private StreamBenchmark(EmbeddedBroker broker, Path work, ModelRuntime runtime) {
     this.broker = broker;
     this.work = work;
+    this.runtime = runtime;
   }
 
   public static void main(String[] args) throws Exception {
@@ -81,9 +84,10 @@ public final class StreamBenchmark {
     while (events.size() < n) {
       events.add(sim.next());
     }
-    Path model = args.length > 1 ? Path.of(args[1]) : randomModel(work, events);
+    Path model = args.length > 1 && !args[1].equals("-") ? Path.of(args[1]) : randomModel(work, events);
+    ModelRuntime runtime = args.length > 2 ? ModelRuntime.parse(args[2]) : ModelRuntime.ORT;
     try (EmbeddedBroker broker = EmbeddedBroker.start()) {
-      StreamBenchmark b = new StreamBenchmark(broker, work);
+      StreamBenchmark b = new StreamBenchmark(broker, work, runtime);
       b.report(events, model);
     }
   }
@@ -117,7 +121,7 @@ public final class StreamBenchmark {
         System.err.printf("bytes per device (key + Avro DeviceState): %.1f%n", bytesPerDevice[0]);
       }
       double pt = passThroughThroughput(g, n, valueSize);
-      md.append(String.format(Locale.ROOT, "| jamwatch (ORT step) | %s | %,.0f | %.2f |%n", g, jw, jw / pt));
+      md.append(String.format(Locale.ROOT, "| jamwatch (%s step) | %s | %,.0f | %.2f |%n", runtime.key(), g, jw, jw / pt));
       md.append(String.format(Locale.ROOT, "| pass-through get+put %d B | %s | %,.0f | |%n", valueSize, g, pt));
     }
     md.append(String.format(Locale.ROOT, "%nBytes per device in the store (key + Avro single-object DeviceState value): %d%n%n", valueSize));
@@ -165,9 +169,9 @@ public final class StreamBenchmark {
   }
 
   private double jamwatchThroughput(Path model, String guarantee, int n, double[] bytesPerDevice) throws Exception {
-    StreamConfig cfg = config(guarantee, INPUT).withModelPath(model);
+    StreamConfig cfg = config(guarantee, INPUT).withModelPath(model).withRuntime(runtime);
     StreamMetrics metrics = new StreamMetrics();
-    try (Detector d = new Detector(cfg, new ReloadingModelProvider(model), metrics)) {
+    try (Detector d = new Detector(cfg, new ReloadingModelProvider(model, runtime), metrics)) {
       d.start();
       double rate = awaitProcessed(() -> (long) (metrics.eventsTotal() + metrics.deadLettersTotal()), n);
       bytesPerDevice[0] = bytesPerDevice(d.streams());
@@ -267,10 +271,10 @@ public final class StreamBenchmark {
       throws Exception {
     String input = "lat-" + (runs + 1);
     broker.createTopics(List.of(input), 2);
-    StreamConfig cfg = config(guarantee, input).withModelPath(model);
+    StreamConfig cfg = config(guarantee, input).withModelPath(model).withRuntime(runtime);
     List<Long> lat = new ArrayList<>();
     AtomicBoolean sending = new AtomicBoolean(true);
-    try (Detector d = new Detector(cfg, new ReloadingModelProvider(model), new StreamMetrics());
+    try (Detector d = new Detector(cfg, new ReloadingModelProvider(model, runtime), new StreamMetrics());
         KafkaConsumer<String, JamRiskScore> c = scoreConsumer(cfg.topics().scores())) {
       d.start();
       while (d.state() != KafkaStreams.State.RUNNING) {

@@ -18,6 +18,7 @@ import io.jamwatch.ingest.EventMapping;
 import io.jamwatch.ingest.IngestConfig;
 import io.jamwatch.ingest.InputFormat;
 import io.jamwatch.ingest.RegistrySettings;
+import io.jamwatch.onnx.ModelRuntime;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -32,6 +33,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * <p>{@code alertThresholdsFromModel}: when the config file sets neither alert threshold, the raise
  * and clear thresholds chosen at training time (carried in the model file) are used, with the
  * rest of {@code alert}; a model swap brings its own thresholds.
+ *
+ * <p>{@code runtime} ({@code model.runtime=ort|java}, default ort): what steps the model, see {@link
+ * ModelRuntime}; the offline commands take the same choice ({@code --runtime}).
  */
 public record StreamConfig(
     TopicNames topics,
@@ -43,7 +47,8 @@ public record StreamConfig(
     int httpPort,
     Map<String, String> kafka,
     IngestConfig ingest,
-    OutputFormat output) {
+    OutputFormat output,
+    ModelRuntime runtime) {
 
   /** Configurable topic names. */
   public record TopicNames(String events, String scores, String alerts, String deadLetters) {
@@ -135,6 +140,7 @@ public record StreamConfig(
     kafka = Collections.unmodifiableMap(new LinkedHashMap<>(kafka));
     Objects.requireNonNull(ingest, "ingest");
     Objects.requireNonNull(output, "output");
+    Objects.requireNonNull(runtime, "runtime");
   }
 
   /** The configuration before input/output formats existed: jamwatch Avro in and out. */
@@ -142,7 +148,7 @@ public record StreamConfig(
       TopicNames topics, Path modelPath, DeviceStatePolicy state, InputChecks input, AlertPolicy alert,
       boolean alertThresholdsFromModel, int httpPort, Map<String, String> kafka) {
     this(topics, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, kafka,
-        IngestConfig.defaults(), OutputFormat.AVRO);
+        IngestConfig.defaults(), OutputFormat.AVRO, ModelRuntime.ORT);
   }
 
   public static StreamConfig defaults() {
@@ -156,7 +162,8 @@ public record StreamConfig(
         8080,
         Map.of(),
         IngestConfig.defaults(),
-        OutputFormat.AVRO);
+        OutputFormat.AVRO,
+        ModelRuntime.ORT);
   }
 
   /** The non-{@code kafka.} keys of the config file, besides {@code registry.*} and EventMapping's {@code mapping.*}. */
@@ -171,7 +178,7 @@ public record StreamConfig(
                   "input.min-event-time", "input.max-future-skew",
                   "alert.raise-threshold", "alert.clear-threshold", "alert.min-events-above",
                   "alert.min-duration-above", "alert.cooldown", "alert.suppress-events",
-                  "http.port",
+                  "http.port", "model.runtime",
                   "input.format", "output.format")));
 
   static {
@@ -250,44 +257,58 @@ public record StreamConfig(
             InputFormat.parse(p.getProperty("input.format", d.ingest().format().key())),
             EventMapping.fromProperties(p),
             RegistrySettings.fromProperties(p, DurationText::millis)),
-        OutputFormat.parse(p.getProperty("output.format", d.output().key())));
+        OutputFormat.parse(p.getProperty("output.format", d.output().key())),
+        p.containsKey("model.runtime") ? runtime(p.getProperty("model.runtime")) : d.runtime());
+  }
+
+  private static ModelRuntime runtime(String v) {
+    try {
+      return ModelRuntime.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("model.runtime: " + e.getMessage(), e);
+    }
+  }
+
+  /** What steps the model: ONNX Runtime (default) or the Java forward. */
+  public StreamConfig withRuntime(ModelRuntime r) {
+    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, kafka, ingest, output, r);
   }
 
   public StreamConfig withKafka(Map<String, String> extra) {
     Map<String, String> k = new LinkedHashMap<>(kafka);
     k.putAll(extra);
-    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, k, ingest, output);
+    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, k, ingest, output, runtime);
   }
 
   public StreamConfig withModelPath(Path model) {
-    return new StreamConfig(topics, model, state, input, alert, alertThresholdsFromModel, httpPort, kafka, ingest, output);
+    return new StreamConfig(topics, model, state, input, alert, alertThresholdsFromModel, httpPort, kafka, ingest, output, runtime);
   }
 
   public StreamConfig withState(DeviceStatePolicy s) {
-    return new StreamConfig(topics, modelPath, s, input, alert, alertThresholdsFromModel, httpPort, kafka, ingest, output);
+    return new StreamConfig(topics, modelPath, s, input, alert, alertThresholdsFromModel, httpPort, kafka, ingest, output, runtime);
   }
 
   /** An explicit alert policy, thresholds included (the model's thresholds are then not used). */
   public StreamConfig withAlert(AlertPolicy a) {
-    return new StreamConfig(topics, modelPath, state, input, a, false, httpPort, kafka, ingest, output);
+    return new StreamConfig(topics, modelPath, state, input, a, false, httpPort, kafka, ingest, output, runtime);
   }
 
   public StreamConfig withTopics(TopicNames t) {
-    return new StreamConfig(t, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, kafka, ingest, output);
+    return new StreamConfig(t, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, kafka, ingest, output, runtime);
   }
 
   public StreamConfig withHttpPort(int port) {
-    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, port, kafka, ingest, output);
+    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, port, kafka, ingest, output, runtime);
   }
 
   /** Input format, mapping and registry of the events topic. */
   public StreamConfig withIngest(IngestConfig in) {
-    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, kafka, in, output);
+    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, kafka, in, output, runtime);
   }
 
   /** Wire format of jam-risk and jam-alerts. */
   public StreamConfig withOutput(OutputFormat out) {
-    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, kafka, ingest, out);
+    return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, kafka, ingest, out, runtime);
   }
 
   /**

@@ -48,6 +48,16 @@ class InspectCommandTest {
   }
 
   @Test
+  void runtimeCheckPrintsTheJavaRuntimesDifferencePerOutput() {
+    NetworkWeights w = TestModels.random(CellType.GRU, 9, 6, 2, true, 1);
+    Path f = dir.resolve("r.onnx");
+    OnnxExporter.export(w, TestModels.metadata(w), f);
+    String[] r = run("inspect", "--runtime-check", "50", f.toString());
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("runtime    java accepted; max |java - ort| over 50 random steps: score "), r[1]);
+  }
+
+  @Test
   void jsonCardCarriesTheMetadata() {
     NetworkWeights w = TestModels.random(CellType.GRU, 9, 6, 1, true, 1);
     Path f = dir.resolve("g.onnx");

@@ -89,4 +89,42 @@ class FeatureEncoderTest {
     // The MXBean call itself may allocate a few bytes; 10k encodes allocating anything would be >= 160 kB.
     assertEquals(0, allocated / 10_000, "bytes allocated per encode: " + allocated / 10_000.0);
   }
+
+  @Test
+  void perDeviceStandardisationStartsFromTheFitAndFollowsTheDevice() {
+    FeatureSpec spec = SPEC.withDeviceWindow(10);
+    assertEquals(FeatureSpec.VERSION, spec.version());
+    assertEquals(spec, FeatureSpec.fromJson(spec.toJson()));
+    assertEquals(null, spec.withDeviceWindow(0).deviceWindow());
+    assertEquals(FeatureSpec.OLDEST_VERSION, spec.withDeviceWindow(0).version()); // no other version-2+ field
+    assertEquals(false, SPEC.toJson().contains("deviceWindow"));
+    FeatureEncoder fleet = new FeatureEncoder(SPEC), device = new FeatureEncoder(spec);
+    assertEquals(0, fleet.deviceStateSize());
+    assertEquals(4, device.deviceStateSize());
+    double[] dev = new double[1 + device.deviceStateSize()];
+    device.initDeviceState(dev, 1);
+    float[] a = new float[SPEC.size()], b = new float[SPEC.size()];
+    // First event: no cold start, encoded exactly as the fleet-wide spec encodes it.
+    ScannerEvent e = scan("A", 0, Map.of("speed", 2.5f));
+    fleet.encode(e, FeatureEncoder.NO_PREVIOUS, a);
+    device.encode(e, FeatureEncoder.NO_PREVIOUS, dev, 1, b);
+    assertArrayEquals(a, b);
+    // The state moved by 1/window towards the event: mean 1.5 + 0.1 * (2.5 - 1.5).
+    assertEquals(1.6, dev[1 + 2], 1e-12);
+    assertEquals(0.9 * (0.0625 + 0.1 * 1.0), dev[1 + 3], 1e-12);
+    // A device that sits 4 fleet-sigmas above the fleet mean with a little noise: its own standardisation
+    // brings it back near 0 and scales its noise up, where the fleet's keeps it at +4.
+    for (int i = 1; i <= 200; i++) {
+      ScannerEvent ei = scan("A", i * 1000L, Map.of("speed", 2.5f + (i % 2 == 0 ? 0.05f : -0.05f)));
+      fleet.encode(ei, (i - 1) * 1000L, a);
+      device.encode(ei, (i - 1) * 1000L, dev, 1, b);
+    }
+    assertEquals(4.2f, a[2], 1e-5f);
+    assertEquals(true, Math.abs(b[2]) < 1.5f, "device-standardised value " + b[2]);
+    assertEquals(0.0, dev[0]); // the caller's slot before the encoder's state is not touched
+    // A spec that standardises per device refuses to encode without a device state.
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> device.encode(e, FeatureEncoder.NO_PREVIOUS, new float[SPEC.size()]));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> SPEC.withDeviceWindow(1));
+  }
 }

@@ -133,7 +133,7 @@ class FeatureSpecTest {
   @Test
   void regularSpacingMakesTheGapAnInputNotAValueAndAddsTheDailyCycle() {
     FeatureSpec spec = FeatureSpec.fit(fiveMinuteSeries(2.5, 0).iterator());
-    assertEquals(FeatureSpec.VERSION, spec.version());
+    assertEquals(FeatureSpec.CALENDAR_VERSION, spec.version());
     assertEquals(300_000L, spec.regularGapMillis());
     assertEquals(List.of(FeatureSpec.DAY), spec.calendarCycles());
     assertEquals(2 * 1 + EventType.values().length + 2 + 2, spec.size());

@@ -20,6 +20,7 @@ import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.logs.RecordedLogReader;
 import io.jamwatch.logs.RecordedLogWriter;
 import io.jamwatch.model.CellType;
+import io.jamwatch.onnx.ModelRuntime;
 import io.jamwatch.scoring.DeviceMemory;
 import io.jamwatch.scoring.ScoringModel;
 import java.nio.ByteBuffer;
@@ -33,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -47,7 +49,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ScoringTopologyTest {
   private static final long T0 = TestEvents.T0;
@@ -67,7 +70,7 @@ class ScoringTopologyTest {
 
   private void start(Path model, StreamConfig cfg) {
     config = cfg.withModelPath(model);
-    models = new ReloadingModelProvider(model);
+    models = new ReloadingModelProvider(model, config.runtime());
     metrics = new StreamMetrics();
     Properties p = config.streamsProperties();
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -139,9 +142,18 @@ class ScoringTopologyTest {
     assertEquals(6.0, metrics.eventsTotal());
   }
 
-  @ParameterizedTest
-  @EnumSource(value = CellType.class, names = {"GRU", "LSTM"})
-  void replayedLogGivesSameScoresAsOfflineSteppingBitForBit(CellType cell) throws Exception {
+  static Stream<Arguments> cellsAndRuntimes() {
+    Stream.Builder<Arguments> b = Stream.builder();
+    for (ModelRuntime r : ModelRuntime.values()) {
+      b.add(Arguments.of(CellType.GRU, r));
+      b.add(Arguments.of(CellType.LSTM, r));
+    }
+    return b.build();
+  }
+
+  @ParameterizedTest(name = "{0} runtime={1}")
+  @MethodSource("cellsAndRuntimes")
+  void replayedLogGivesSameScoresAsOfflineSteppingBitForBit(CellType cell, ModelRuntime runtime) throws Exception {
     boolean forecast = cell == CellType.LSTM; // one risk-head and one forecast-head model
     Path model = TestModels.random(dir, "m.onnx", cell, forecast, 11);
     Path logDir = dir.resolve("log");
@@ -151,7 +163,8 @@ class ScoringTopologyTest {
         w.write(e);
       }
     }
-    start(model);
+    start(model, StreamConfig.defaults().withRuntime(runtime));
+    assertEquals(runtime, models.current().runtime());
     List<ScannerEvent> replayed = new ArrayList<>();
     try (RecordedLogReader.EventStream log = RecordedLogReader.open(logDir)) {
       while (log.hasNext()) {
@@ -161,7 +174,7 @@ class ScoringTopologyTest {
       }
     }
     // the reference: the offline scorer behind `jamwatch score`, on the same events
-    Map<String, Float> offlineScores = OfflineScores.of(model, replayed);
+    Map<String, Float> offlineScores = OfflineScores.of(model, runtime, replayed);
     List<TestRecord<String, JamRiskScore>> out = scores.readRecordsToList();
     assertEquals(360, out.size());
     for (TestRecord<String, JamRiskScore> r : out) {
@@ -173,6 +186,20 @@ class ScoringTopologyTest {
     }
     assertTrue(out.get(0).value().getWarming(), "first event of a device is warming");
     assertFalse(out.get(out.size() - 1).value().getWarming());
+    if (runtime != ModelRuntime.ORT) {
+      // and the other runtime's scores stay within 1e-5 of ONNX Runtime's
+      Map<String, Float> ort = OfflineScores.of(model, ModelRuntime.ORT, replayed);
+      float worst = 0;
+      int differ = 0;
+      for (Map.Entry<String, Float> e : offlineScores.entrySet()) {
+        float o = ort.get(e.getKey());
+        worst = Math.max(worst, Math.abs(o - e.getValue()));
+        if (Float.floatToRawIntBits(o) != Float.floatToRawIntBits(e.getValue())) differ++;
+      }
+      System.out.printf("%s %s vs ort: max |score difference| %.3g, %d of %d scores differ in bits%n",
+          cell, runtime.key(), worst, differ, offlineScores.size());
+      assertTrue(worst <= 1e-5f, runtime.key() + " vs ort: " + worst);
+    }
   }
 
   private DeadLetter onlyDeadLetter(RejectReason reason) {

@@ -66,6 +66,19 @@ class StreamConfigTest {
   }
 
   @Test
+  void readsModelRuntimeDefaultingToOrt() {
+    assertEquals(io.jamwatch.onnx.ModelRuntime.ORT, StreamConfig.defaults().runtime());
+    Properties in = new Properties();
+    in.setProperty("model.runtime", "java");
+    StreamConfig c = StreamConfig.fromProperties(in);
+    assertEquals(io.jamwatch.onnx.ModelRuntime.JAVA, c.runtime());
+    assertEquals(io.jamwatch.onnx.ModelRuntime.JAVA, c.withModelPath(java.nio.file.Path.of("x.onnx")).runtime(), "kept by with*");
+    in.setProperty("model.runtime", "gpu");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StreamConfig.fromProperties(in));
+    assertEquals("model.runtime: model runtime 'gpu' is not one of ort, java", e.getMessage());
+  }
+
+  @Test
   void rejectsDurationWithoutUnit() {
     Properties in = new Properties();
     in.setProperty("state.ttl", "3600");

@@ -13,12 +13,17 @@ public final class BenchDetectors {
    *     model-free detector; the EWMA baseline has none)
    */
   public static SeriesDetector create(String name, long seed, DetectorConfig detector) {
+    return create(name, seed, detector, 0);
+  }
+
+  /** @param deviceWindow per-device standardisation of the forecast models' inputs over this many events (0 = off) */
+  public static SeriesDetector create(String name, long seed, DetectorConfig detector, int deviceWindow) {
     return switch (name) {
       case "ewma" -> new EwmaSeriesDetector(0.05, 30);
       case "free" -> new ModelFreeDetector(detector, 10);
-      case "gru" -> ForecastModelDetector.small(CellType.GRU, seed, 0).withDetector(detector);
-      case "lstm" -> ForecastModelDetector.small(CellType.LSTM, seed, 0).withDetector(detector);
-      case "rnn" -> ForecastModelDetector.small(CellType.RNN, seed, 0).withDetector(detector);
+      case "gru" -> ForecastModelDetector.small(CellType.GRU, seed, 0).withDetector(detector).withDeviceWindow(deviceWindow);
+      case "lstm" -> ForecastModelDetector.small(CellType.LSTM, seed, 0).withDetector(detector).withDeviceWindow(deviceWindow);
+      case "rnn" -> ForecastModelDetector.small(CellType.RNN, seed, 0).withDetector(detector).withDeviceWindow(deviceWindow);
       default -> throw new IllegalArgumentException("unknown detector '" + name + "' (known: gru, lstm, rnn, free, ewma)");
     };
   }

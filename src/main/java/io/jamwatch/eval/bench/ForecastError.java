@@ -92,7 +92,7 @@ public final class ForecastError {
           FeatureSpec.ReadingSpec s = rs.get(k);
           Float v = readings == null ? null : readings.get(s.name());
           curOk[k] = v != null && Float.isFinite(v);
-          cur[k] = curOk[k] ? (s.transform().apply(v) - s.mean()) / s.std() : 0;
+          cur[k] = curOk[k] ? model.encoder().unclipped(k, v, mem.detector, model.encoderStateOffset()) : 0;
         }
         if (i >= evalFrom && i > 0) {
           // mem.pred is the forecast of this row, made when the previous row was stepped.

@@ -12,6 +12,7 @@ import io.jamwatch.train.TrainResult;
 import io.jamwatch.train.Trainer;
 import io.jamwatch.train.TrainingData;
 import io.jamwatch.onnx.ModelMetadata;
+import io.jamwatch.onnx.ModelRuntime;
 import io.jamwatch.onnx.OnnxExporter;
 import io.jamwatch.scoring.DetectorConfig;
 import io.jamwatch.scoring.ScoringModel;
@@ -22,7 +23,8 @@ import java.util.List;
  * jamwatch's own detector on a benchmark series, through exactly the production path: the feature
  * spec fitted on the training rows ({@link FeatureSpec#fit}), a small forecast-head network trained
  * by {@link Trainer}, exported to ONNX by {@link OnnxExporter}, and every row scored by {@link
- * ScoringModel#score} (ONNX Runtime, one step per row, the forecast-surprise anomaly likelihood).
+ * ScoringModel#score} (ONNX Runtime unless {@link #withRuntime} says otherwise, one step per row, the
+ * forecast-surprise anomaly likelihood).
  */
 public final class ForecastModelDetector implements PretrainableDetector {
 
@@ -30,10 +32,22 @@ public final class ForecastModelDetector implements PretrainableDetector {
   private final int warmupEvents;
   private final int longWindow;
   private final DetectorConfig detector; // null: the model file's default
+  private final int deviceWindow; // per-device standardisation window of the feature spec, 0 = off
+  private final ModelRuntime runtime;
 
   /** The same detector with this post-step detector configuration written into its model. */
   public ForecastModelDetector withDetector(DetectorConfig d) {
-    return new ForecastModelDetector(config, warmupEvents, longWindow, d);
+    return new ForecastModelDetector(config, warmupEvents, longWindow, d, deviceWindow, runtime);
+  }
+
+  /** The same detector whose feature spec standardises per device over {@code window} events (0 = off). */
+  public ForecastModelDetector withDeviceWindow(int window) {
+    return new ForecastModelDetector(config, warmupEvents, longWindow, detector, window, runtime);
+  }
+
+  /** The same detector with its model stepped by {@code r} ({@code bench --runtime}). */
+  public ForecastModelDetector withRuntime(ModelRuntime r) {
+    return new ForecastModelDetector(config, warmupEvents, longWindow, detector, deviceWindow, r);
   }
 
   /**
@@ -43,11 +57,15 @@ public final class ForecastModelDetector implements PretrainableDetector {
    *     2017 adapts online (ForecastSurprise.Stats.longWindow)
    */
   public ForecastModelDetector(TrainConfig config, int warmupEvents, int longWindow) {
-    this(config, warmupEvents, longWindow, null);
+    this(config, warmupEvents, longWindow, null, 0, ModelRuntime.ORT);
   }
 
-  private ForecastModelDetector(TrainConfig config, int warmupEvents, int longWindow, DetectorConfig detector) {
+  private ForecastModelDetector(TrainConfig config, int warmupEvents, int longWindow, DetectorConfig detector,
+      int deviceWindow, ModelRuntime runtime) {
     this.detector = detector;
+    if (deviceWindow < 0) throw new IllegalArgumentException("device window must be >= 0, got " + deviceWindow);
+    this.deviceWindow = deviceWindow;
+    this.runtime = java.util.Objects.requireNonNull(runtime, "runtime");
     if (longWindow < 0) {
       throw new IllegalArgumentException("long window must be >= 0, got " + longWindow);
     }
@@ -108,6 +126,7 @@ public final class ForecastModelDetector implements PretrainableDetector {
         config.cell(), config.residualForecast() ? "residual " : "", config.hidden(), config.layers(), config.epochs(),
         config.minStepsPerEpoch(), config.patience(), config.window(), config.warmStart() ? "warm" : "zero",
         config.learningRate(), config.seed(), warmupEvents)
+        + (deviceWindow == 0 ? "" : ", per-device standardisation over " + deviceWindow + " events")
         + (detector == null ? "" : "; detector: " + detector.describe());
   }
 
@@ -129,7 +148,8 @@ public final class ForecastModelDetector implements PretrainableDetector {
   public Fitted fitModel(List<ScannerEvent> own, List<List<ScannerEvent>> pretrain) throws Exception {
     List<List<ScannerEvent>> all = new ArrayList<>(pretrain);
     all.add(own);
-    FeatureSpec spec = FeatureSpec.fit(all.stream().flatMap(List::stream).iterator(), config.residualForecast() ? WIDE_CLIP : FeatureSpec.DEFAULT_CLIP);
+    FeatureSpec spec = FeatureSpec.fit(all.stream().flatMap(List::stream).iterator(), config.residualForecast() ? WIDE_CLIP : FeatureSpec.DEFAULT_CLIP)
+        .withDeviceWindow(deviceWindow);
     List<TrainingData.Sequence> seqs = new ArrayList<>();
     int k = 0;
     for (List<ScannerEvent> s : all) {
@@ -148,7 +168,7 @@ public final class ForecastModelDetector implements PretrainableDetector {
     if (detector != null) {
       bytes = ScoringModel.withDetector(bytes, detector);
     }
-    return new Fitted(ScoringModel.load(bytes, "benchmark model of " + own.get(0).getDeviceId()), r);
+    return new Fitted(ScoringModel.load(bytes, "benchmark model of " + own.get(0).getDeviceId(), runtime), r);
   }
 
   /** One device's events encoded by the one FeatureEncoder. */
@@ -159,9 +179,11 @@ public final class ForecastModelDetector implements PretrainableDetector {
     float[] row = new float[f];
     long[] t = new long[events.size()];
     long prev = FeatureEncoder.NO_PREVIOUS;
+    double[] dev = new double[enc.deviceStateSize()];
+    enc.initDeviceState(dev, 0);
     for (int i = 0; i < events.size(); i++) {
       ScannerEvent e = events.get(i);
-      enc.encode(e, prev, row);
+      enc.encode(e, prev, dev, 0, row);
       System.arraycopy(row, 0, x, i * f, f);
       t[i] = e.getEventTime().toEpochMilli();
       prev = t[i];

@@ -43,7 +43,7 @@ class SkabBenchTest {
       }
     };
     List<SkabBench.FileRun> runs = SkabBench.run(
-        SkabCorpus.read(root), identity, new SkabBench.Settings(6, 2, 1.0, 0, 60_000), 0, List.of(), null);
+        SkabCorpus.read(root), identity, new SkabBench.Settings(6, 2, 1.0, 0, 60_000, java.util.Set.of()), 0, List.of(), null);
     // q1.0 of calibration rows 4,5 (0.3, 0.4) = 0.4; test rows 6..9: 0.35, 0.5, 0.41, 0.9 -> 0,1,1,1
     assertEquals(0.4, runs.get(0).threshold(), 1e-6);
     assertArrayEquals(new byte[] {0, 1, 1, 1}, runs.get(0).test().alarm());
@@ -58,7 +58,7 @@ class SkabBenchTest {
     Files.createDirectories(root.resolve("data/t"));
     Files.writeString(root.resolve("data/t/0.csv"), sb.toString());
     SeriesDetector never = new EwmaSeriesDetector(0.1, 2);
-    assertEquals(0, SkabBench.run(SkabCorpus.read(root), never, new SkabBench.Settings(6, 2, 1.0, 0, 60_000), 0,
+    assertEquals(0, SkabBench.run(SkabCorpus.read(root), never, new SkabBench.Settings(6, 2, 1.0, 0, 60_000, java.util.Set.of()), 0,
         List.of(), null).size());
   }
 }
