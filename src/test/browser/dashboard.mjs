@@ -72,8 +72,11 @@ try {
     await page.waitForSelector(alertRow, { timeout: 60_000 });
     const reasons = await page.$$eval(`${alertRow} .reason`, (rs) => rs.map((r) => r.textContent));
     if (!reasons.length) throw new Error(`alert row for ${target} shows no reasons`);
+    // The feeder's alert fired on its 10-min horizon: the row says so.
+    const horizon = await page.textContent(`${alertRow} td.horizon`);
+    if (horizon !== 'jam risk within ~10 min') throw new Error(`alert row for ${target} reads horizon "${horizon}"`);
     await page.waitForFunction((s) => document.querySelector(s)?.classList.contains('alert'), tileSel, { timeout: 10_000 });
-    step(`open alert for ${target} with reasons ${JSON.stringify(reasons)}`);
+    step(`open alert for ${target} (${horizon}) with reasons ${JSON.stringify(reasons)}`);
   }
 
   const stale = await page.$$eval('.tile.stale', (ts) => ts.map((t) => t.dataset.device));

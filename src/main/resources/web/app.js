@@ -32,6 +32,14 @@ function fmtDuration(ms) {
   return `${Math.floor(m / 60)}h ${m % 60}m`;
 }
 
+// The horizon an alert fired on, as an operator reads it: "jam risk within ~10 min" (0 = not said).
+function horizonText(ms) {
+  if (!ms) return '—';
+  const s = Math.round(ms / 1000);
+  const span = s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
+  return `jam risk within ~${span}`;
+}
+
 function shortId(deviceId, lineId) {
   return deviceId.startsWith(lineId + '-') ? deviceId.substring(lineId.length + 1) : deviceId;
 }
@@ -111,18 +119,18 @@ function renderAlerts(alerts, lines) {
   for (const l of lines) for (const d of l.devices) latest.set(d.deviceId, d);
   document.getElementById('open-count').textContent = String(alerts.open.length);
   const openBody = document.querySelector('#open-alerts tbody');
-  const ok = JSON.stringify(alerts.open.map((a) => [a.deviceId, a.raisedAt, a.peak, a.reasons]));
+  const ok = JSON.stringify(alerts.open.map((a) => [a.deviceId, a.raisedAt, a.peak, a.reasons, a.horizonMillis]));
   if (ok !== openKey) {
     openKey = ok;
     openBody.replaceChildren();
     if (!alerts.open.length) {
-      const tr = el('tr'); const td = el('td', 'empty', 'No open alerts.'); td.colSpan = 6; tr.append(td); openBody.append(tr);
+      const tr = el('tr'); const td = el('td', 'empty', 'No open alerts.'); td.colSpan = 7; tr.append(td); openBody.append(tr);
     }
     for (const a of alerts.open) {
       const tr = el('tr', 'clickable');
       tr.dataset.device = a.deviceId;
-      tr.append(el('td', null, a.deviceId), el('td', null, a.lineId), el('td', 'since'),
-          el('td', 'num', a.peak.toFixed(3)), el('td', 'num now'), reasonsCell(a.reasons));
+      tr.append(el('td', null, a.deviceId), el('td', null, a.lineId), el('td', 'horizon', horizonText(a.horizonMillis)),
+          el('td', 'since'), el('td', 'num', a.peak.toFixed(3)), el('td', 'num now'), reasonsCell(a.reasons));
       tr.addEventListener('click', () => select(a.deviceId));
       openBody.append(tr);
     }
@@ -141,13 +149,13 @@ function renderAlerts(alerts, lines) {
   const clearedBody = document.querySelector('#cleared-alerts tbody');
   clearedBody.replaceChildren();
   if (!alerts.cleared.length) {
-    const tr = el('tr'); const td = el('td', 'empty', 'None yet.'); td.colSpan = 8; tr.append(td); clearedBody.append(tr);
+    const tr = el('tr'); const td = el('td', 'empty', 'None yet.'); td.colSpan = 9; tr.append(td); clearedBody.append(tr);
   }
   for (const a of alerts.cleared) {
     const tr = el('tr', 'clickable');
     tr.dataset.device = a.deviceId;
-    tr.append(el('td', null, a.deviceId), el('td', null, a.lineId), el('td', null, fmtTime(a.raisedAt)),
-        el('td', null, fmtTime(a.clearedAt)), el('td', null, fmtDuration(a.durationMillis)),
+    tr.append(el('td', null, a.deviceId), el('td', null, a.lineId), el('td', 'horizon', horizonText(a.horizonMillis)),
+        el('td', null, fmtTime(a.raisedAt)), el('td', null, fmtTime(a.clearedAt)), el('td', null, fmtDuration(a.durationMillis)),
         el('td', 'num', a.peak.toFixed(3)), outcomeCell(a.outcome), reasonsCell(a.reasons));
     tr.addEventListener('click', () => select(a.deviceId));
     clearedBody.append(tr);

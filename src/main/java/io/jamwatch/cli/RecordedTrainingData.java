@@ -43,6 +43,12 @@ public final class RecordedTrainingData {
 
   /** {@link #load(Path, long, double, long)} with per-device standardisation over {@code deviceWindow} events (0 = off). */
   public static Loaded load(Path logDir, long horizonMillis, double validationFraction, long seed, int deviceWindow) {
+    return load(logDir, horizonMillis, List.of(), validationFraction, seed, deviceWindow);
+  }
+
+  /** As above, with labels for each of {@code extraHorizonsMillis} beside the primary horizon's. */
+  public static Loaded load(Path logDir, long horizonMillis, List<Long> extraHorizonsMillis, double validationFraction,
+      long seed, int deviceWindow) {
     List<Path> files = RecordedLogReader.avroFiles(logDir);
     Map<String, List<ScannerEvent>> byDevice = new TreeMap<>();
     long first = Long.MAX_VALUE, last = Long.MIN_VALUE, jams = 0;
@@ -81,7 +87,12 @@ public final class RecordedTrainingData {
         prev = time[i];
       }
       byte[] labels = Labeller.label(ev, horizonMillis, last);
-      seqs.add(new TrainingData.Sequence(d.getKey(), x, time, labels));
+      byte[][] extra = null;
+      if (!extraHorizonsMillis.isEmpty()) {
+        extra = new byte[extraHorizonsMillis.size()][];
+        for (int k = 0; k < extra.length; k++) extra[k] = Labeller.label(ev, extraHorizonsMillis.get(k), last);
+      }
+      seqs.add(new TrainingData.Sequence(d.getKey(), x, time, labels, extra));
     }
     return new Loaded(new TrainingData(spec, F, seqs), fingerprint.hex(), files, jams, plan);
   }

@@ -69,6 +69,11 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Risk horizon: a jam within it makes an event positive (e.g. 120s, 2m, 1h). Default: ${DEFAULT-VALUE}.")
   long horizonMillis;
 
+  @Option(names = "--extra-horizons", split = ",", converter = DurationMillis.class,
+      description = "Extra risk horizons beside --horizon, one output each (the horizon ladder, e.g. 600s,30m): the model"
+          + " says \"a jam within ~10 min\" as well as within the primary horizon; alerts name the shortest horizon that is likely.")
+  List<Long> extraHorizonsMillis = new java.util.ArrayList<>();
+
   @Option(names = "--epochs", defaultValue = "20", description = "Maximum epochs. Default: ${DEFAULT-VALUE}.")
   int epochs;
 
@@ -143,12 +148,14 @@ public final class TrainCommand implements Callable<Integer> {
         .epochs(epochs).batchSize(batch).window(window).chunkWindows(chunkWindows).learningRate(lr).clipNorm(clip)
         .dropout(dropout).patience(patience).validationFraction(validation).positiveWeight(posWeight)
         .falseAlarmsPerDeviceHour(falseAlarms).clearFraction(alertPolicy.clearFraction).maxSeconds(maxSeconds).seed(seed)
-        .threads(threads).minStepsPerEpoch(minStepsPerEpoch).warmStart(warmStart).build();
+        .threads(threads).minStepsPerEpoch(minStepsPerEpoch).warmStart(warmStart)
+        .extraHorizonsMillis(extraHorizonsMillis).build();
   }
 
   private RecordedTrainingData.Loaded load(TrainConfig cfg) {
     System.err.println("train: reading " + logs + " ...");
-    RecordedTrainingData.Loaded data = RecordedTrainingData.load(logs, cfg.horizonMillis(), cfg.validationFraction(), cfg.seed(), deviceWindow);
+    RecordedTrainingData.Loaded data = RecordedTrainingData.load(logs, cfg.horizonMillis(), cfg.extraHorizonsMillis(),
+        cfg.validationFraction(), cfg.seed(), deviceWindow);
     if (cfg.head() == Head.RISK && data.jamEvents() == 0)
       throw new IllegalArgumentException(
           "the log in " + logs + " holds no JAM event, so a risk head has nothing to learn from;"
@@ -316,6 +323,7 @@ public final class TrainCommand implements Callable<Integer> {
             .withScoreHead(c.head() == Head.RISK ? ModelMetadata.Head.RISK : ModelMetadata.Head.FORECAST)
             .withThresholds(raise, clear)
             .withHorizonSeconds(c.horizonMillis() / 1000)
+            .withExtraHorizonSeconds(c.extraHorizonsMillis().stream().map(h -> h / 1000).toList())
             .withDataFingerprint(data.fingerprint())
             .withValidationMetrics(r.metrics())
             .withProvenance(prov);
@@ -334,10 +342,13 @@ public final class TrainCommand implements Callable<Integer> {
   private String commandLine(TrainConfig c, Path model) {
     return String.format(Locale.ROOT,
         "jamwatch train --logs %s --cell %s --hidden %d --layers %d --head %s --horizon %ds --epochs %d --seed %d"
-            + " --batch %d --window %d --lr %s --dropout %s --threads %d%s --out %s",
+            + " --batch %d --window %d --lr %s --dropout %s --threads %d%s%s%s --out %s",
         logs, c.cell().name().toLowerCase(Locale.ROOT), c.hidden(), c.layers(), c.head().id(), c.horizonMillis() / 1000,
         c.epochs(), c.seed(), c.batchSize(), c.window(), c.learningRate(), c.dropout(), c.threads(),
-        c.maxSeconds() > 0 ? " --max-seconds " + c.maxSeconds() : "", model);
+        c.maxSeconds() > 0 ? " --max-seconds " + c.maxSeconds() : "", c.warmStart() ? " --warm-start" : "",
+        c.extraHorizonsMillis().isEmpty() ? ""
+            : " --extra-horizons " + String.join(",", c.extraHorizonsMillis().stream().map(h -> h / 1000 + "s").toList()),
+        model);
   }
 
   private static void printSummary(PrintStream o, TrainResult r, String id, Path model) {

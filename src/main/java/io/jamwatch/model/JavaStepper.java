@@ -21,6 +21,7 @@ public final class JavaStepper implements Stepper {
   private final float[] rn; // [G*H], used at [2H, 3H): GRU R_n h (+ Rb_n) for lbr=1, or R_n (r . h) for lbr=0
   private final float[] rh; // [H] GRU: r . h
   private final float[] in; // [max(F, H)]
+  private final float[] horizonOut; // [K] the extra horizons' probabilities of the last step
 
   public JavaStepper(NetworkWeights w) {
     this.w = w;
@@ -42,6 +43,7 @@ public final class JavaStepper implements Stepper {
     rn = new float[gh];
     rh = new float[H];
     in = new float[Math.max(F, H)];
+    horizonOut = new float[w.horizons];
   }
 
   @Override
@@ -64,6 +66,12 @@ public final class JavaStepper implements Stepper {
       }
     }
     if (!w.hasRisk) return Float.NaN;
+    for (int k = 0; k < horizonOut.length; k++) {
+      // horizonScore_k = sigmoid(horizonW_k . h + horizonB_k)
+      float s = w.horizonB[k];
+      for (int j = 0; j < H; j++) s += w.horizonW[k * H + j] * in[j];
+      horizonOut[k] = sigmoid(s);
+    }
     float s = w.riskB[0];
     for (int j = 0; j < H; j++) s += w.riskW[j] * in[j];
     return sigmoid(s);
@@ -155,6 +163,16 @@ public final class JavaStepper implements Stepper {
   @Override
   public CellType cell() {
     return w.cell;
+  }
+
+  @Override
+  public int horizons() {
+    return horizonOut.length;
+  }
+
+  @Override
+  public void horizonScores(float[] out) {
+    System.arraycopy(horizonOut, 0, out, 0, horizonOut.length);
   }
 
   @Override

@@ -16,6 +16,10 @@ import java.util.SplittableRandom;
  *   <li>{@code Wb[l]} [G*H], {@code Rb[l]} [G*H] (ONNX's B input is Wb concatenated with Rb).
  *   <li>risk head: {@code riskW} [H], {@code riskB} [1]: score = sigmoid(riskW . h_top + riskB);
  *       calibration (Platt) is folded into these two before export.
+ *   <li>horizon ladder (optional, beside the risk head): {@code horizonW} [K, H], {@code horizonB} [K]:
+ *       horizonScore_k = sigmoid(horizonW_k . h_top + horizonB_k), the probability of a jam within the
+ *       k-th extra horizon (the horizons themselves, in seconds, are in the model metadata). Trained
+ *       with unweighted BCE, so each is a probability without a separate calibration step.
  *   <li>forecast head: {@code predW} [F, H], {@code predB} [F]: pred = predW h_top + predB + predSkip . x.
  *   <li>{@code predSkip} [F], fixed (not trained): 1 on the features whose forecast is the change from
  *       the current value (a residual forecast: pred_i = x_i + delta_i(h), so a zero head is exactly
@@ -35,6 +39,7 @@ public final class NetworkWeights {
   public final boolean linearBeforeReset;
   public final boolean hasRisk;
   public final boolean hasForecast;
+  public final int horizons; // K extra risk horizons (0 = none)
 
   public final float[][] W; // [L][G*H*In_l]
   public final float[][] R; // [L][G*H*H]
@@ -42,6 +47,8 @@ public final class NetworkWeights {
   public final float[][] Rb; // [L][G*H]
   public final float[] riskW; // [H] (length 0 without a risk head)
   public final float[] riskB; // [1] (length 0 without a risk head)
+  public final float[] horizonW; // [K*H] (length 0 without extra horizons)
+  public final float[] horizonB; // [K]
   public final float[] predW; // [F*H] (length 0 without a forecast head)
   public final float[] predB; // [F]   (length 0 without a forecast head)
   public final float[] predSkip; // [F] 0 or 1, fixed (length 0 without a forecast head)
@@ -55,6 +62,19 @@ public final class NetworkWeights {
       boolean linearBeforeReset,
       boolean hasRisk,
       boolean hasForecast) {
+    this(cell, inputSize, hiddenSize, layers, linearBeforeReset, hasRisk, hasForecast, 0);
+  }
+
+  /** As above, with {@code horizons} extra risk horizons (needs the risk head). */
+  public NetworkWeights(
+      CellType cell,
+      int inputSize,
+      int hiddenSize,
+      int layers,
+      boolean linearBeforeReset,
+      boolean hasRisk,
+      boolean hasForecast,
+      int horizons) {
     if (cell == null) throw new IllegalArgumentException("cell must be set");
     if (inputSize < 1) throw new IllegalArgumentException("inputSize must be >= 1, got " + inputSize);
     if (hiddenSize < 1) throw new IllegalArgumentException("hiddenSize must be >= 1, got " + hiddenSize);
@@ -62,7 +82,10 @@ public final class NetworkWeights {
     if (!hasRisk && !hasForecast) throw new IllegalArgumentException("a network needs at least one head");
     if (linearBeforeReset && cell != CellType.GRU)
       throw new IllegalArgumentException("linearBeforeReset applies to GRU only");
+    if (horizons < 0 || horizons > 8) throw new IllegalArgumentException("extra horizons must be 0..8, got " + horizons);
+    if (horizons > 0 && !hasRisk) throw new IllegalArgumentException("extra risk horizons need the risk head");
     this.cell = cell;
+    this.horizons = horizons;
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
     this.layers = layers;
@@ -82,6 +105,8 @@ public final class NetworkWeights {
     }
     riskW = new float[hasRisk ? hiddenSize : 0];
     riskB = new float[hasRisk ? 1 : 0];
+    horizonW = new float[horizons * hiddenSize];
+    horizonB = new float[horizons];
     predW = new float[hasForecast ? inputSize * hiddenSize : 0];
     predB = new float[hasForecast ? inputSize : 0];
     predSkip = new float[hasForecast ? inputSize : 0];
@@ -140,7 +165,7 @@ public final class NetworkWeights {
 
   /** Number of trainable parameters. */
   public long parameterCount() {
-    long n = riskW.length + riskB.length + predW.length + predB.length;
+    long n = riskW.length + riskB.length + horizonW.length + horizonB.length + predW.length + predB.length;
     for (int l = 0; l < layers; l++) n += W[l].length + R[l].length + Wb[l].length + Rb[l].length;
     return n;
   }
@@ -158,8 +183,22 @@ public final class NetworkWeights {
       boolean hasRisk,
       boolean hasForecast,
       SplittableRandom rng) {
+    return random(cell, inputSize, hiddenSize, layers, linearBeforeReset, hasRisk, hasForecast, 0, rng);
+  }
+
+  /** As above, with {@code horizons} extra risk horizons (drawn after every other tensor). */
+  public static NetworkWeights random(
+      CellType cell,
+      int inputSize,
+      int hiddenSize,
+      int layers,
+      boolean linearBeforeReset,
+      boolean hasRisk,
+      boolean hasForecast,
+      int horizons,
+      SplittableRandom rng) {
     NetworkWeights w =
-        new NetworkWeights(cell, inputSize, hiddenSize, layers, linearBeforeReset, hasRisk, hasForecast);
+        new NetworkWeights(cell, inputSize, hiddenSize, layers, linearBeforeReset, hasRisk, hasForecast, horizons);
     float k = (float) (1.0 / Math.sqrt(hiddenSize));
     for (int l = 0; l < layers; l++) {
       fill(w.W[l], k, rng);
@@ -174,6 +213,7 @@ public final class NetworkWeights {
     }
     fill(w.riskW, k, rng);
     fill(w.predW, k, rng);
+    fill(w.horizonW, k, rng); // last, so a model without extra horizons draws exactly as before
     return w;
   }
 
@@ -184,7 +224,7 @@ public final class NetworkWeights {
   /** A deep copy. */
   public NetworkWeights copy() {
     NetworkWeights c =
-        new NetworkWeights(cell, inputSize, hiddenSize, layers, linearBeforeReset, hasRisk, hasForecast);
+        new NetworkWeights(cell, inputSize, hiddenSize, layers, linearBeforeReset, hasRisk, hasForecast, horizons);
     for (int l = 0; l < layers; l++) {
       System.arraycopy(W[l], 0, c.W[l], 0, W[l].length);
       System.arraycopy(R[l], 0, c.R[l], 0, R[l].length);
@@ -193,6 +233,8 @@ public final class NetworkWeights {
     }
     System.arraycopy(riskW, 0, c.riskW, 0, riskW.length);
     System.arraycopy(riskB, 0, c.riskB, 0, riskB.length);
+    System.arraycopy(horizonW, 0, c.horizonW, 0, horizonW.length);
+    System.arraycopy(horizonB, 0, c.horizonB, 0, horizonB.length);
     System.arraycopy(predW, 0, c.predW, 0, predW.length);
     System.arraycopy(predB, 0, c.predB, 0, predB.length);
     System.arraycopy(predSkip, 0, c.predSkip, 0, predSkip.length);

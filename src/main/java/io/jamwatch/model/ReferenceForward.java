@@ -6,14 +6,19 @@ package io.jamwatch.model;
  * peepholes; no clipping). It is the yardstick: the trainer's fast path and ONNX Runtime are both
  * tested against it. Not for speed.
  *
- * <p>Layouts: x [T, B, F], h0 and c0 [L, B, H], score [T, B], pred [T, B, F], h1 and c1 [L, B, H],
+ * <p>Layouts: x [T, B, F], h0 and c0 [L, B, H], score [T, B], horizonScore [T, B, K], pred [T, B, F], h1 and c1 [L, B, H],
  * all row-major flattened float arrays, exactly the ONNX tensors of the model file.
  */
 public final class ReferenceForward {
   private ReferenceForward() {}
 
   /** The outputs of one call. {@code score} is empty without a risk head, {@code pred} without a forecast head. */
-  public record Output(float[] score, float[] pred, float[] h1, float[] c1) {}
+  public record Output(float[] score, float[] pred, float[] h1, float[] c1, float[] horizonScore) {
+    /** Without extra horizons. */
+    public Output(float[] score, float[] pred, float[] h1, float[] c1) {
+      this(score, pred, h1, c1, new float[0]);
+    }
+  }
 
   public static Output forward(NetworkWeights w, float[] x, int T, int B, float[] h0, float[] c0) {
     int F = w.inputSize, H = w.hiddenSize, L = w.layers;
@@ -22,6 +27,8 @@ public final class ReferenceForward {
     float[] c = c0 == null ? new float[L * B * H] : c0.clone();
     float[] score = new float[w.hasRisk ? T * B : 0];
     float[] pred = new float[w.hasForecast ? T * B * F : 0];
+    int K = w.horizons;
+    float[] horizonScore = new float[T * B * K];
     float[] in = new float[Math.max(F, H)];
     float[] hb = new float[H];
     float[] cb = new float[H];
@@ -47,6 +54,12 @@ public final class ReferenceForward {
           for (int j = 0; j < H; j++) s += w.riskW[j] * in[j];
           score[t * B + b] = sigmoid(s);
         }
+        for (int k = 0; k < K; k++) {
+          // horizonScore_k = sigmoid(horizonW_k . h + horizonB_k)
+          float s = w.horizonB[k];
+          for (int j = 0; j < H; j++) s += w.horizonW[k * H + j] * in[j];
+          horizonScore[(t * B + b) * K + k] = sigmoid(s);
+        }
         if (w.hasForecast) {
           // pred = predW h + predB + predSkip . x
           for (int i = 0; i < F; i++) {
@@ -57,7 +70,7 @@ public final class ReferenceForward {
         }
       }
     }
-    return new Output(score, pred, h, w.cell.hasCellState() ? c : new float[0]);
+    return new Output(score, pred, h, w.cell.hasCellState() ? c : new float[0], horizonScore);
   }
 
   /** One step of layer l for one sequence: h (and c) updated in place. */

@@ -30,6 +30,17 @@ public interface Stepper extends AutoCloseable {
    */
   float step(float[] x, float[] h, float[] c, float[] predOut);
 
+  /** K, the extra risk horizons of the model (0 = none; their seconds are in the model metadata). */
+  default int horizons() {
+    return 0;
+  }
+
+  /**
+   * The extra horizons' probabilities [K] of the last {@link #step}, copied into {@code out}; a
+   * no-op without extra horizons.
+   */
+  default void horizonScores(float[] out) {}
+
   @Override
   default void close() {}
 }

@@ -6,6 +6,7 @@ import io.jamwatch.model.ForecastSurprise;
 import io.jamwatch.model.NetworkWeights;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -33,6 +34,8 @@ import java.util.TreeMap;
  * @param warmupEvents      a device's first N events are flagged warming
  * @param exporterVersion   version of the writer
  * @param provenance        free-form training provenance (config, seed, command line)
+ * @param extraHorizonSeconds risk head's horizon ladder: the extra horizons, in seconds, of output
+ *     {@value #HORIZONS_OUTPUT} [T, B, K] (K = their number, in this order); empty = no such output
  */
 public record ModelMetadata(
     CellType cell,
@@ -52,7 +55,21 @@ public record ModelMetadata(
     ForecastSurprise.Stats surpriseStats,
     int warmupEvents,
     String exporterVersion,
-    Map<String, String> provenance) {
+    Map<String, String> provenance,
+    List<Long> extraHorizonSeconds) {
+
+  /** Name of the horizon ladder's output [T, B, K], the probability of a jam within each extra horizon. */
+  public static final String HORIZONS_OUTPUT = "score_horizons";
+
+  /** Without extra horizons. */
+  public ModelMetadata(CellType cell, int layers, int hiddenSize, int inputSize, boolean linearBeforeReset,
+      boolean hasRisk, boolean hasForecast, Head scoreHead, FeatureSpec featureSpec, long horizonSeconds,
+      float raiseThreshold, float clearThreshold, String dataFingerprint, Map<String, Double> validationMetrics,
+      ForecastSurprise.Stats surpriseStats, int warmupEvents, String exporterVersion, Map<String, String> provenance) {
+    this(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead, featureSpec,
+        horizonSeconds, raiseThreshold, clearThreshold, dataFingerprint, validationMetrics, surpriseStats,
+        warmupEvents, exporterVersion, provenance, List.of());
+  }
 
   /** Version of the metadata layout; a reader refuses another. */
   public static final int FORMAT = 1;
@@ -104,6 +121,11 @@ public record ModelMetadata(
     exporterVersion = exporterVersion == null ? EXPORTER_VERSION : exporterVersion;
     validationMetrics = Map.copyOf(validationMetrics == null ? Map.of() : validationMetrics);
     provenance = Map.copyOf(provenance == null ? Map.of() : provenance);
+    extraHorizonSeconds = List.copyOf(extraHorizonSeconds == null ? List.of() : extraHorizonSeconds);
+    if (!extraHorizonSeconds.isEmpty() && !hasRisk)
+      throw new IllegalArgumentException("metadata: extra horizons need the risk head");
+    for (long h : extraHorizonSeconds)
+      if (h <= 0) throw new IllegalArgumentException("metadata: extra horizons must be > 0 s, got " + h);
     for (String k : provenance.keySet())
       if (k.isEmpty() || k.contains("=")) throw new IllegalArgumentException("metadata: bad provenance key '" + k + "'");
   }
@@ -122,55 +144,62 @@ public record ModelMetadata(
   public ModelMetadata withScoreHead(Head h) {
     return new ModelMetadata(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, h,
         featureSpec, horizonSeconds, raiseThreshold, clearThreshold, dataFingerprint, validationMetrics,
-        surpriseStats, warmupEvents, exporterVersion, provenance);
+        surpriseStats, warmupEvents, exporterVersion, provenance, extraHorizonSeconds);
   }
 
   public ModelMetadata withThresholds(float raise, float clear) {
     return new ModelMetadata(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead,
         featureSpec, horizonSeconds, raise, clear, dataFingerprint, validationMetrics,
-        surpriseStats, warmupEvents, exporterVersion, provenance);
+        surpriseStats, warmupEvents, exporterVersion, provenance, extraHorizonSeconds);
   }
 
   public ModelMetadata withHorizonSeconds(long s) {
     return new ModelMetadata(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead,
         featureSpec, s, raiseThreshold, clearThreshold, dataFingerprint, validationMetrics,
-        surpriseStats, warmupEvents, exporterVersion, provenance);
+        surpriseStats, warmupEvents, exporterVersion, provenance, extraHorizonSeconds);
   }
 
   public ModelMetadata withDataFingerprint(String fp) {
     return new ModelMetadata(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead,
         featureSpec, horizonSeconds, raiseThreshold, clearThreshold, fp, validationMetrics,
-        surpriseStats, warmupEvents, exporterVersion, provenance);
+        surpriseStats, warmupEvents, exporterVersion, provenance, extraHorizonSeconds);
   }
 
   public ModelMetadata withValidationMetrics(Map<String, Double> m) {
     return new ModelMetadata(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead,
         featureSpec, horizonSeconds, raiseThreshold, clearThreshold, dataFingerprint, m,
-        surpriseStats, warmupEvents, exporterVersion, provenance);
+        surpriseStats, warmupEvents, exporterVersion, provenance, extraHorizonSeconds);
   }
 
   public ModelMetadata withWarmupEvents(int n) {
     return new ModelMetadata(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead,
         featureSpec, horizonSeconds, raiseThreshold, clearThreshold, dataFingerprint, validationMetrics,
-        surpriseStats, n, exporterVersion, provenance);
+        surpriseStats, n, exporterVersion, provenance, extraHorizonSeconds);
   }
 
   public ModelMetadata withProvenance(Map<String, String> p) {
     return new ModelMetadata(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead,
         featureSpec, horizonSeconds, raiseThreshold, clearThreshold, dataFingerprint, validationMetrics,
-        surpriseStats, warmupEvents, exporterVersion, p);
+        surpriseStats, warmupEvents, exporterVersion, p, extraHorizonSeconds);
+  }
+
+  public ModelMetadata withExtraHorizonSeconds(List<Long> h) {
+    return new ModelMetadata(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead,
+        featureSpec, horizonSeconds, raiseThreshold, clearThreshold, dataFingerprint, validationMetrics,
+        surpriseStats, warmupEvents, exporterVersion, provenance, h);
   }
 
   /** Refuses weights this metadata does not describe (a file must never mislabel its network). */
   public void checkDescribes(NetworkWeights w) {
     if (w.cell != cell || w.layers != layers || w.hiddenSize != hiddenSize || w.inputSize != inputSize
-        || w.linearBeforeReset != linearBeforeReset || w.hasRisk != hasRisk || w.hasForecast != hasForecast)
+        || w.linearBeforeReset != linearBeforeReset || w.hasRisk != hasRisk || w.hasForecast != hasForecast
+        || w.horizons != extraHorizonSeconds.size())
       throw new IllegalArgumentException(
           String.format(Locale.ROOT,
-              "metadata (%s L=%d H=%d F=%d lbr=%b risk=%b forecast=%b) does not describe the weights "
-                  + "(%s L=%d H=%d F=%d lbr=%b risk=%b forecast=%b)",
-              cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast,
-              w.cell, w.layers, w.hiddenSize, w.inputSize, w.linearBeforeReset, w.hasRisk, w.hasForecast));
+              "metadata (%s L=%d H=%d F=%d lbr=%b risk=%b forecast=%b horizons=%d) does not describe the weights "
+                  + "(%s L=%d H=%d F=%d lbr=%b risk=%b forecast=%b horizons=%d)",
+              cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, extraHorizonSeconds.size(),
+              w.cell, w.layers, w.hiddenSize, w.inputSize, w.linearBeforeReset, w.hasRisk, w.hasForecast, w.horizons));
   }
 
   /** The metadata_props, keys sorted (so export is byte-for-byte deterministic). */
@@ -186,6 +215,12 @@ public record ModelMetadata(
     p.put(PREFIX + "score_head", scoreHead.key());
     p.put(PREFIX + "feature_spec", featureSpec.toJson());
     p.put(PREFIX + "horizon_seconds", Long.toString(horizonSeconds));
+    if (!extraHorizonSeconds.isEmpty()) {
+      // written only when present, so a file without the ladder keeps its bytes (and its model id)
+      p.put(PREFIX + "extra_horizon_seconds",
+          extraHorizonSeconds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+      p.put(PREFIX + "extra_horizon_output", HORIZONS_OUTPUT);
+    }
     p.put(PREFIX + "raise_threshold", Float.toString(raiseThreshold));
     p.put(PREFIX + "clear_threshold", Float.toString(clearThreshold));
     p.put(PREFIX + "data_fingerprint", dataFingerprint);
@@ -257,7 +292,24 @@ public record ModelMetadata(
         cell, p.integer("layers"), p.integer("hidden_size"), p.integer("input_size"), lbr.equals("1"),
         risk, forecast, Head.parse(p.get("score_head")), spec, p.lng("horizon_seconds"),
         p.flt("raise_threshold"), p.flt("clear_threshold"), p.get("data_fingerprint"), metrics, stats,
-        p.integer("warmup_events"), p.get("exporter_version"), prov);
+        p.integer("warmup_events"), p.get("exporter_version"), prov, extraHorizons(props));
+  }
+
+  private static List<Long> extraHorizons(Map<String, String> props) {
+    String v = props.get(PREFIX + "extra_horizon_seconds");
+    if (v == null || v.isBlank()) return List.of();
+    String out = props.get(PREFIX + "extra_horizon_output");
+    if (!HORIZONS_OUTPUT.equals(out))
+      throw new IllegalArgumentException("model metadata key " + PREFIX + "extra_horizon_output must be " + HORIZONS_OUTPUT + ", got " + out);
+    List<Long> h = new java.util.ArrayList<>();
+    for (String part : v.split(",")) {
+      try {
+        h.add(Long.parseLong(part.trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("model metadata key " + PREFIX + "extra_horizon_seconds: not a number: '" + part + "'");
+      }
+    }
+    return h;
   }
 
   /** Typed access to the props with messages naming the key. */

@@ -30,7 +30,8 @@ import java.util.Map;
  *
  * <pre>
  *   inputs   x [T, B, F], h0 [L, B, H], c0 [L, B, H] (LSTM only)          T and B symbolic
- *   outputs  score [T, B] (risk head), pred [T, B, F] (forecast head),
+ *   outputs  score [T, B] (risk head), score_horizons [T, B, K] (risk head with K extra horizons),
+ *            pred [T, B, F] (forecast head),
  *            h1 [L, B, H], c1 [L, B, H] (LSTM only)
  * </pre>
  *
@@ -164,6 +165,18 @@ public final class OnnxExporter {
       g.addNode(node("Add", "risk_add", new String[] {"risk_logit_nb", "risk_B"}, new String[] {"risk_logit"}));
       g.addNode(node("Sigmoid", "risk_sigmoid", new String[] {"risk_logit"}, new String[] {"score"}));
       g.addOutput(tensorInfo("score", "T", "B"));
+    }
+    if (w.horizons > 0) {
+      // score_horizons = sigmoid(Y_top horizonW^T + horizonB); horizonW is [K, H], MatMul wants [H, K]
+      int K = w.horizons;
+      float[] ht = new float[H * K];
+      for (int k = 0; k < K; k++) for (int j = 0; j < H; j++) ht[j * K + k] = w.horizonW[k * H + j];
+      g.addInitializer(floats("horizons_W", ht, H, K));
+      g.addInitializer(floats("horizons_B", w.horizonB, K));
+      g.addNode(node("MatMul", "horizons_matmul", new String[] {in, "horizons_W"}, new String[] {"horizons_logit_nb"}));
+      g.addNode(node("Add", "horizons_add", new String[] {"horizons_logit_nb", "horizons_B"}, new String[] {"horizons_logit"}));
+      g.addNode(node("Sigmoid", "horizons_sigmoid", new String[] {"horizons_logit"}, new String[] {ModelMetadata.HORIZONS_OUTPUT}));
+      g.addOutput(tensorInfo(ModelMetadata.HORIZONS_OUTPUT, "T", "B", K));
     }
     if (w.hasForecast) {
       // pred = Y_top predW^T + predB; predW is [F, H], MatMul wants [H, F]

@@ -29,7 +29,8 @@ import java.util.Set;
  *       hidden_size, the gate count of the op and the layer input width; GRU states
  *       linear_before_reset explicitly;
  *   <li>contract: inputs x [T, B, F], h0 [L, B, H] (c0 for LSTM), outputs h1 (c1) [L, B, H],
- *       score [T, B] and/or pred [T, B, F], with T and B symbolic; metadata keys unique.
+ *       score [T, B] and/or pred [T, B, F], optionally score_horizons [T, B, K] beside score, with T
+ *       and B symbolic; metadata keys unique.
  * </ul>
  */
 public final class OnnxModelCheck {
@@ -112,6 +113,12 @@ public final class OnnxModelCheck {
     if (!outs.containsKey("score") && !outs.containsKey("pred")) p.add("neither output score nor pred");
     if (outs.containsKey("score")) expectShape(outs, "score", p, "T", "B");
     if (outs.containsKey("pred")) expectShape(outs, "pred", p, "T", "B", f);
+    if (outs.containsKey(ModelMetadata.HORIZONS_OUTPUT)) {
+      if (!outs.containsKey("score")) p.add("output " + ModelMetadata.HORIZONS_OUTPUT + " without the risk score");
+      TensorProto hb = inits.get("horizons_B");
+      long k = hb == null || hb.getDimsCount() != 1 ? -1 : hb.getDims(0);
+      expectShape(outs, ModelMetadata.HORIZONS_OUTPUT, p, "T", "B", k);
+    }
     return p;
   }
 

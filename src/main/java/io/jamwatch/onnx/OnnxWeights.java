@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Reads a model file's network back from its graph initializers (the inverse of {@link
- * OnnxExporter}): W_l, R_l, B_l (= [Wb, Rb]) per layer, risk_W / risk_B, pred_W (stored [H, F],
+ * OnnxExporter}): W_l, R_l, B_l (= [Wb, Rb]) per layer, risk_W / risk_B, horizons_W (stored [H, K]) / horizons_B, pred_W (stored [H, F],
  * transposed back to [F, H]), pred_B, pred_skip, x_clip_max. Nothing of the training side is needed.
  *
  * <p>Then the one check that makes the read trustworthy: the exporter, given the weights read and
@@ -32,7 +32,9 @@ public final class OnnxWeights {
     Map<String, TensorProto> init = new HashMap<>();
     for (TensorProto t : g.getInitializerList()) init.put(t.getName(), t);
     int F = meta.inputSize(), H = meta.hiddenSize(), L = meta.layers(), GH = meta.cell().gates * H;
-    NetworkWeights w = new NetworkWeights(meta.cell(), F, H, L, meta.linearBeforeReset(), meta.hasRisk(), meta.hasForecast());
+    int K = meta.extraHorizonSeconds().size();
+    NetworkWeights w =
+        new NetworkWeights(meta.cell(), F, H, L, meta.linearBeforeReset(), meta.hasRisk(), meta.hasForecast(), K);
     for (int l = 0; l < L; l++) {
       copy(init, "W_" + l, w.W[l]);
       copy(init, "R_" + l, w.R[l]);
@@ -43,6 +45,11 @@ public final class OnnxWeights {
     if (meta.hasRisk()) {
       copy(init, "risk_W", w.riskW);
       copy(init, "risk_B", w.riskB);
+    }
+    if (K > 0) {
+      float[] ht = floats(init, "horizons_W", H * K); // [H, K]
+      for (int k = 0; k < K; k++) for (int j = 0; j < H; j++) w.horizonW[k * H + j] = ht[j * K + k];
+      copy(init, "horizons_B", w.horizonB);
     }
     if (meta.hasForecast()) {
       float[] wt = floats(init, "pred_W", H * F); // [H, F]

@@ -33,6 +33,8 @@ public final class OrtStepper implements Stepper {
   private final int f;
   private final int state; // L * H
   private final FloatBuffer x, h0, c0, score, pred, h1, c1;
+  private final FloatBuffer horizons; // [K] the extra horizons' probabilities, or null
+  private final int k; // K
   private final List<OnnxTensor> tensors = new ArrayList<>();
   private final Map<String, OnnxTensor> inputs;
   private final Map<String, OnnxValue> outputs;
@@ -46,6 +48,7 @@ public final class OrtStepper implements Stepper {
     this.f = meta.inputSize();
     int L = meta.layers(), H = meta.hiddenSize();
     this.state = L * H;
+    this.k = meta.extraHorizonSeconds().size();
     boolean lstm = meta.cell().hasCellState();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions opts = options()) {
@@ -60,6 +63,7 @@ public final class OrtStepper implements Stepper {
       c0 = lstm ? direct(state) : null;
       score = meta.hasRisk() ? direct(1) : null;
       pred = meta.hasForecast() ? direct(f) : null;
+      horizons = k > 0 ? direct(k) : null;
       h1 = direct(state);
       c1 = lstm ? direct(state) : null;
       Map<String, OnnxTensor> in = new HashMap<>();
@@ -69,6 +73,7 @@ public final class OrtStepper implements Stepper {
       Map<String, OnnxValue> out = new HashMap<>();
       if (score != null) out.put("score", tensor(env, score, 1, 1));
       if (pred != null) out.put("pred", tensor(env, pred, 1, 1, f));
+      if (horizons != null) out.put(ModelMetadata.HORIZONS_OUTPUT, tensor(env, horizons, 1, 1, k));
       out.put("h1", tensor(env, h1, L, 1, H));
       if (lstm) out.put("c1", tensor(env, c1, L, 1, H));
       inputs = Map.copyOf(in);
@@ -97,6 +102,7 @@ public final class OrtStepper implements Stepper {
     List<String> wantOut = new ArrayList<>();
     if (meta.hasRisk()) wantOut.add("score");
     if (meta.hasForecast()) wantOut.add("pred");
+    if (k > 0) wantOut.add(ModelMetadata.HORIZONS_OUTPUT);
     wantOut.add("h1");
     if (lstm) wantOut.add("c1");
     if (!in.keySet().equals(new java.util.HashSet<>(wantIn)) || !out.keySet().equals(new java.util.HashSet<>(wantOut)))
@@ -112,6 +118,7 @@ public final class OrtStepper implements Stepper {
     }
     if (meta.hasRisk()) expect(out, "score", -1, -1);
     if (meta.hasForecast()) expect(out, "pred", -1, -1, f);
+    if (k > 0) expect(out, ModelMetadata.HORIZONS_OUTPUT, -1, -1, k);
   }
 
   private static void expect(Map<String, NodeInfo> info, String name, long... shape) {
@@ -146,6 +153,16 @@ public final class OrtStepper implements Stepper {
     if (c1 != null) c1.get(0, c, 0, state);
     if (pred != null && predOut != null) pred.get(0, predOut, 0, f);
     return score == null ? Float.NaN : score.get(0);
+  }
+
+  @Override
+  public int horizons() {
+    return k;
+  }
+
+  @Override
+  public void horizonScores(float[] out) {
+    if (horizons != null) horizons.get(0, out, 0, k);
   }
 
   @Override

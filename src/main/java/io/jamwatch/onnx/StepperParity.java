@@ -51,13 +51,15 @@ public final class StepperParity {
   public static Result compare(Stepper reference, Stepper candidate, int steps, long seed) {
     int F = reference.inputSize(), S = reference.layers() * reference.hiddenSize();
     if (candidate.inputSize() != F || candidate.layers() * candidate.hiddenSize() != S || candidate.cell() != reference.cell()
-        || candidate.hasRisk() != reference.hasRisk() || candidate.hasForecast() != reference.hasForecast())
+        || candidate.hasRisk() != reference.hasRisk() || candidate.hasForecast() != reference.hasForecast()
+        || candidate.horizons() != reference.horizons())
       throw new IllegalArgumentException("the two runtimes do not describe the same network");
     boolean lstm = reference.cell().hasCellState();
     SplittableRandom rng = new SplittableRandom(seed);
     float[] x = new float[F], h = new float[S], c = new float[S];
     float[] hr = new float[S], cr = new float[S], hc = new float[S], cc = new float[S];
     float[] pr = new float[F], pc = new float[F];
+    float[] kr = new float[reference.horizons()], kc = new float[reference.horizons()];
     float dScore = 0, dPred = 0, dH = 0, dC = 0;
     for (int t = 0; t < steps; t++) {
       double scale = t % 10 == 9 ? 8 : 1;
@@ -78,6 +80,10 @@ public final class StepperParity {
       float sr = reference.step(x, hr, cr, pr);
       float sc = candidate.step(x, hc, cc, pc);
       if (reference.hasRisk()) dScore = worse(dScore, sr, sc);
+      // the horizon ladder's probabilities count as the risk score's (same head family)
+      reference.horizonScores(kr);
+      candidate.horizonScores(kc);
+      for (int k = 0; k < kr.length; k++) dScore = worse(dScore, kr[k], kc[k]);
       if (reference.hasForecast()) for (int i = 0; i < F; i++) dPred = worse(dPred, pr[i], pc[i]);
       for (int i = 0; i < S; i++) dH = worse(dH, hr[i], hc[i]);
       if (lstm) for (int i = 0; i < S; i++) dC = worse(dC, cr[i], cc[i]);

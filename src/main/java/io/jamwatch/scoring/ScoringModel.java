@@ -60,6 +60,8 @@ public final class ScoringModel implements AutoCloseable {
   private final int[] readingIdx; // [R] index of reading i's value in the encoded event
   private final double[] values; // [R] work buffer: this event's readings
   private final float[] x; // [F] work buffer
+  private final long[] ladderMillis; // [K] the extra horizons (the horizon ladder), from the metadata
+  private final float[] ladder; // [K] work buffer: their probabilities at the last step
 
   private ScoringModel(String modelId, ModelMetadata meta, FeatureSpec spec, Stepper stepper, ModelRuntime runtime,
       DetectorConfig detector, int warmupEvents) {
@@ -77,6 +79,8 @@ public final class ScoringModel implements AutoCloseable {
     for (int i = 0; i < readingIdx.length; i++) readingIdx[i] = 2 * i; // FeatureSpec layout: [2i] value, [2i+1] missing
     this.values = new double[readingNames.length];
     this.x = new float[spec.size()];
+    this.ladderMillis = meta == null ? new long[0] : meta.extraHorizonSeconds().stream().mapToLong(v -> v * 1000).toArray();
+    this.ladder = new float[ladderMillis.length];
   }
 
   /**
@@ -271,6 +275,26 @@ public final class ScoringModel implements AutoCloseable {
     m.lastEventTime = eventTimeMillis;
     m.eventCount++;
     return s;
+  }
+
+  /**
+   * The horizon an alert raised at the last {@link #score} call claims ("jam risk within ~this"):
+   * the shortest of the model's horizons, its primary one ({@code score} is its probability) and its
+   * horizon ladder's (the {@value ModelMetadata#HORIZONS_OUTPUT} output of that same step), whose
+   * probability is at least 1/2; the longest one when none is. A model without a ladder claims its
+   * primary horizon (0 when it has none). Call before anything else steps this model (an
+   * explanation re-steps it).
+   */
+  public long alertHorizonMillis(float score) {
+    long primary = meta == null ? 0 : meta.horizonSeconds() * 1000;
+    if (ladder.length == 0 || stepper == null) return primary;
+    stepper.horizonScores(ladder);
+    long best = score >= 0.5f ? primary : Long.MAX_VALUE, longest = primary;
+    for (int k = 0; k < ladder.length; k++) {
+      longest = Math.max(longest, ladderMillis[k]);
+      if (ladder[k] >= 0.5f && ladderMillis[k] < best) best = ladderMillis[k];
+    }
+    return best == Long.MAX_VALUE ? longest : best;
   }
 
   /**

@@ -113,10 +113,11 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
     if (o.transition != AlertPolicy.Transition.NONE) {
       boolean raised = o.transition == AlertPolicy.Transition.RAISED;
       AlertState alert = device.alert;
+      long horizon = raised ? m.alertHorizonMillis(o.score) : 0L; // before explain() re-steps the model
       emitAlert(
           id, e.getLineId(), raised ? AlertKind.RAISED : AlertKind.CLEARED, t, alert.raisedAt,
           m.modelId(), o.score, alert.peak, raised ? 0 : t - alert.raisedAt,
-          raised ? explain(m, e, o.restored() ? old : null, o.score) : List.of());
+          raised ? explain(m, e, o.restored() ? old : null, o.score) : List.of(), horizon);
     }
   }
 
@@ -205,7 +206,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
 
   private void emitAlert(
       String device, String line, AlertKind kind, long time, long raisedAt, String modelId,
-      float score, float peak, long duration, List<AlertReason> reasons) {
+      float score, float peak, long duration, List<AlertReason> reasons, long horizonMillis) {
     JamAlert a =
         JamAlert.newBuilder()
             .setDeviceId(device)
@@ -218,6 +219,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
             .setPeakScore(peak)
             .setDurationMillis(duration)
             .setReasons(reasons)
+            .setHorizonMillis(horizonMillis)
             .build();
     metrics.alert(kind.name());
     context.forward(new Record<>(device, a, time), JamwatchTopology.ALERTS_SINK);
@@ -276,7 +278,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
         emitAlert(
             kv.key, line, AlertKind.CLEARED, now, DeviceStateCodec.alertRaisedAt(s), modelId,
             DeviceStateCodec.lastScore(s), DeviceStateCodec.alertPeak(s),
-            DeviceStateCodec.lastEventTime(s) - DeviceStateCodec.alertRaisedAt(s), List.of());
+            DeviceStateCodec.lastEventTime(s) - DeviceStateCodec.alertRaisedAt(s), List.of(), 0L);
       }
       if (DeviceStateCodec.pendingCount(s) > 0) {
         // The device leaves with alerts still waiting: nothing followed that this task will see.
@@ -302,7 +304,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
         float last = DeviceStateCodec.lastScore(s);
         emitAlert(
             kv.key, line, AlertKind.STALE, now, now, modelIdOf(DeviceStateCodec.modelFingerprint(s)), last,
-            DeviceStateCodec.alertOpen(s) ? DeviceStateCodec.alertPeak(s) : last, 0, List.of());
+            DeviceStateCodec.alertOpen(s) ? DeviceStateCodec.alertPeak(s) : last, 0, List.of(), 0L);
       }
     }
     evict.clear();

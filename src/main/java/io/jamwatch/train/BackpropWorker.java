@@ -24,11 +24,12 @@ import java.util.SplittableRandom;
  *
  * <pre>
  *   L = sum_{t,b} riskMask * w(y) * BCE(sigmoid(s), y) / N_risk
+ *     + sum_k sum_{t,b} horizonMask_k * BCE(sigmoid(s_k), horizonY_k) / N_k      (extra horizons, unweighted)
  *     + sum_{t,b,i} predMask * predLoss_i * (pred_i - predY_i)^2 / N_pred
- *   s = riskW . h_top + riskB,  pred = predW h_top + predB + predSkip . x,  w(1) = posWeight, w(0) = 1
+ *   s = riskW . h_top + riskB,  s_k = horizonW_k . h_top + horizonB_k,  pred = predW h_top + predB + predSkip . x,  w(1) = posWeight, w(0) = 1
  * </pre>
  *
- * with N_risk = sum riskMask and N_pred = sum predMask * predLoss over the whole batch (not the slice),
+ * with N_risk = sum riskMask, N_k = sum horizonMask_k and N_pred = sum predMask * predLoss over the whole batch (not the slice),
  * so the slices' losses and gradients add up to those of the batch.
  */
 final class BackpropWorker {
@@ -59,7 +60,8 @@ final class BackpropWorker {
   // updates are contiguous axpys; dWb, dRb [L][GH].
   final float[][][] dWT, dRT;
   final float[][] dWb, dRb;
-  final float[] dRiskW, dRiskB, dPredW, dPredB;
+  final float[] dRiskW, dRiskB, dPredW, dPredB, dHorizonW, dHorizonB;
+  private final int K;
 
   BackpropWorker(NetworkWeights w, int maxT, int maxNb) {
     cell = w.cell;
@@ -110,6 +112,9 @@ final class BackpropWorker {
     dRiskB = new float[w.riskB.length];
     dPredW = new float[w.predW.length];
     dPredB = new float[w.predB.length];
+    K = w.horizons;
+    dHorizonW = new float[w.horizonW.length];
+    dHorizonB = new float[w.horizonB.length];
   }
 
   /** Mean over H of gate block {@code block} of layer l at step t, sequence bb of the last forward. */
@@ -131,6 +136,8 @@ final class BackpropWorker {
     Arrays.fill(dRiskB, 0f);
     Arrays.fill(dPredW, 0f);
     Arrays.fill(dPredB, 0f);
+    Arrays.fill(dHorizonW, 0f);
+    Arrays.fill(dHorizonB, 0f);
   }
 
   /**
@@ -151,6 +158,7 @@ final class BackpropWorker {
       SplittableRandom dropoutRng,
       float posWeight,
       double nRisk,
+      double[] nHorizon,
       double nPred) {
     int T = batch.T, B = batch.B, nb = b1 - b0;
     if (T > maxT || nb > maxNb) throw new IllegalArgumentException("window larger than the worker's buffers");
@@ -166,7 +174,7 @@ final class BackpropWorker {
       System.arraycopy(hs[l], T * nb * H, batch.h1, (l * B + b0) * H, nb * H);
       if (cell.hasCellState()) System.arraycopy(cs[l], T * nb * H, batch.c1, (l * B + b0) * H, nb * H);
     }
-    double loss = heads(w, batch, b0, nb, backward, posWeight, nRisk, nPred);
+    double loss = heads(w, batch, b0, nb, backward, posWeight, nRisk, nHorizon, nPred);
     if (!backward) return loss;
     for (int l = L - 1; l >= 0; l--) {
       backwardLayer(w, tw, l, T, nb);
@@ -258,7 +266,7 @@ final class BackpropWorker {
   /** Heads forward (into the batch's score / pred), the loss, and dL/dh_top into dOut. */
   private double heads(
       NetworkWeights w, WindowBatch batch, int b0, int nb, boolean backward, float posWeight,
-      double nRisk, double nPred) {
+      double nRisk, double[] nHorizon, double nPred) {
     int T = batch.T, B = batch.B;
     float[] top = hs[L - 1];
     double loss = 0;
@@ -288,6 +296,25 @@ final class BackpropWorker {
               dRiskB[0] += ds;
               axpy(dOut, d, ds, w.riskW, 0, H);
             }
+          }
+        }
+        for (int k = 0; k < K; k++) {
+          // s_k = horizonW_k . h + horizonB_k; unweighted BCE, so p_k stays a probability
+          float s = w.horizonB[k] + dot(w.horizonW, k * H, top, ho, H);
+          float p = sigmoid(s);
+          int hk = tb * K + k;
+          batch.horizonScore[hk] = p;
+          float m = batch.horizonMask[hk];
+          if (m == 0f) continue;
+          float y = batch.horizonY[hk];
+          float inv = (float) (1.0 / Math.max(1.0, nHorizon[k]));
+          double sp = s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s));
+          loss += m * (sp - y * s) * inv;
+          if (backward) {
+            float ds = m * (p - y) * inv;
+            axpy(dHorizonW, k * H, ds, top, ho, H);
+            dHorizonB[k] += ds;
+            axpy(dOut, d, ds, w.horizonW, k * H, H);
           }
         }
         if (w.hasForecast) {

@@ -111,6 +111,7 @@ public final class ParallelBackprop implements AutoCloseable {
     int n = slices(B);
     double nRisk = w.hasRisk ? batch.riskCount() : 0;
     double nPred = w.hasForecast ? batch.predCount() : 0;
+    double[] nHorizon = batch.horizonCounts();
     SplittableRandom[] rngs = new SplittableRandom[n];
     for (int s = 0; s < n; s++) rngs[s] = rng == null ? null : rng.split();
     double[] losses = new double[n];
@@ -120,10 +121,10 @@ public final class ParallelBackprop implements AutoCloseable {
       futures.add(
           pool.submit(
               () -> {
-                losses[si] = runSlice(si, batch, backward, dropout, rngs[si], posWeight, nRisk, nPred);
+                losses[si] = runSlice(si, batch, backward, dropout, rngs[si], posWeight, nRisk, nHorizon, nPred);
               }));
     }
-    losses[0] = runSlice(0, batch, backward, dropout, rngs[0], posWeight, nRisk, nPred);
+    losses[0] = runSlice(0, batch, backward, dropout, rngs[0], posWeight, nRisk, nHorizon, nPred);
     for (Future<?> f : futures) {
       try {
         f.get();
@@ -142,12 +143,12 @@ public final class ParallelBackprop implements AutoCloseable {
 
   private double runSlice(
       int s, WindowBatch batch, boolean backward, float dropout, SplittableRandom rng, float posWeight,
-      double nRisk, double nPred) {
+      double nRisk, double[] nHorizon, double nPred) {
     BackpropWorker wk = workers[s];
     if (backward) wk.zeroGradients();
     return wk.run(
         w, tw, batch, sliceStart(s, batch.B), sliceStart(s + 1, batch.B), backward, dropout, rng,
-        posWeight, nRisk, nPred);
+        posWeight, nRisk, nHorizon, nPred);
   }
 
   /** grad = sum over slices in slice order; W and R transposed back into ONNX layout. */
@@ -167,6 +168,8 @@ public final class ParallelBackprop implements AutoCloseable {
       add(wk.dRiskB, grad.riskB);
       add(wk.dPredW, grad.predW);
       add(wk.dPredB, grad.predB);
+      add(wk.dHorizonW, grad.horizonW);
+      add(wk.dHorizonB, grad.horizonB);
     }
   }
 

@@ -17,6 +17,7 @@ public final class PlainBackprop {
   private final boolean lbr;
   private final int F, H, L, G;
   private final boolean hasRisk, hasForecast;
+  private final int K;
   private final float[] predSkip; // [F]
   private final float inputClip;
 
@@ -29,6 +30,7 @@ public final class PlainBackprop {
     G = cell.gates;
     hasRisk = shape.hasRisk;
     hasForecast = shape.hasForecast;
+    K = shape.horizons;
     predSkip = shape.predSkip.clone();
     inputClip = shape.inputClip();
   }
@@ -57,6 +59,7 @@ public final class PlainBackprop {
     int T = batch.T, B = batch.B;
     double nRisk = Math.max(1.0, hasRisk ? batch.riskCount() : 0);
     double nPred = Math.max(1.0, hasForecast ? batch.predCount() : 0);
+    double[] nHorizon = batch.horizonCounts();
     if (grad != null) for (double[] g : grad) java.util.Arrays.fill(g, 0);
     double loss = 0;
     for (int b = 0; b < B; b++) {
@@ -141,6 +144,25 @@ public final class PlainBackprop {
               dOut[t][j] += ds * p[o][j];
             }
             grad[o + 1][0] += ds;
+          }
+        }
+        for (int k = 0; k < K; k++) {
+          // extra horizon k: s_k = horizonW_k . h + horizonB_k, unweighted BCE / N_k
+          double m = batch.horizonMask[tb * K + k];
+          if (m == 0) continue;
+          double[] hw = p[o + 4], hb = p[o + 5];
+          double s = hb[k];
+          for (int j = 0; j < H; j++) s += hw[k * H + j] * h[j];
+          double y = batch.horizonY[tb * K + k], nk = Math.max(1.0, nHorizon[k]);
+          double sp = s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s));
+          loss += m * (sp - y * s) / nk;
+          if (grad != null) {
+            double ds = m * (sig(s) - y) / nk;
+            for (int j = 0; j < H; j++) {
+              grad[o + 4][k * H + j] += ds * h[j];
+              dOut[t][j] += ds * hw[k * H + j];
+            }
+            grad[o + 5][k] += ds;
           }
         }
         if (hasForecast && batch.predMask[tb] != 0f) {

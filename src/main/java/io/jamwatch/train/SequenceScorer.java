@@ -14,8 +14,8 @@ import java.util.List;
  */
 public final class SequenceScorer {
 
-  /** Per-step outputs of one sequence ([n] each; unused arrays empty). */
-  public record Output(float[] logit, float[] score, float[] surprise) {}
+  /** Per-step outputs of one sequence ([n] each; unused arrays empty); horizonScore [K][n]. */
+  public record Output(float[] logit, float[] score, float[] surprise, float[][] horizonScore) {}
 
   private final ParallelBackprop net;
   private final WindowBatch batch;
@@ -51,7 +51,8 @@ public final class SequenceScorer {
         int n = s.end();
         out[g0 + b] =
             new Output(
-                new float[w.hasRisk ? n : 0], new float[w.hasRisk ? n : 0], new float[w.hasForecast ? n : 0]);
+                new float[w.hasRisk ? n : 0], new float[w.hasRisk ? n : 0], new float[w.hasForecast ? n : 0],
+                new float[w.horizons][n]);
         if (w.hasForecast) Arrays.fill(out[g0 + b].surprise(), Float.NaN);
       }
       Arrays.fill(batch.h0, 0, S * B, 0f);
@@ -82,6 +83,7 @@ public final class SequenceScorer {
               o.logit()[i] = batch.logit[tb];
               o.score()[i] = batch.score[tb];
             }
+            for (int k = 0; k < w.horizons; k++) o.horizonScore()[k][i] = batch.horizonScore[tb * w.horizons + k];
             if (surprise != null && i + 1 < s.end()) {
               // pred at step i forecasts the encoded event i+1
               o.surprise()[i + 1] = surprise.surprise(batch.pred, tb * F, s.seq().x(), (i + 1) * F);

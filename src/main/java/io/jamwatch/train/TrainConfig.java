@@ -43,6 +43,9 @@ import io.jamwatch.model.Head;
  *     head initialised near zero, so the untrained forecast is persistence; the forecast loss then
  *     counts the value features present in the target only (not indicators or one-hots). Needs a
  *     feature spec; ignored without one
+ * @param extraHorizonsMillis extra risk horizons trained beside the primary one (a horizon ladder in
+ *     one head: the probability of a jam within each, e.g. 10 and 30 min beside 2 min), each
+ *     different from the primary and from each other, at most 8; empty = none. Risk head only
  * <p>Build one with {@link #builder()} (checked in {@link Builder#build()}, defaults in one place)
  * or change one with {@link #toBuilder()}.
  */
@@ -70,7 +73,8 @@ public record TrainConfig(
     int threads,
     int minStepsPerEpoch,
     boolean warmStart,
-    boolean residualForecast) {
+    boolean residualForecast,
+    java.util.List<Long> extraHorizonsMillis) {
 
   public static final float MAX_AUTO_POSITIVE_WEIGHT = 50f;
 
@@ -98,6 +102,15 @@ public record TrainConfig(
       throw new IllegalArgumentException("clearFraction must be in (0, 1], got " + clearFraction);
     if (maxSeconds < 0) throw new IllegalArgumentException("maxSeconds must be >= 0, got " + maxSeconds);
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    extraHorizonsMillis = java.util.List.copyOf(extraHorizonsMillis);
+    if (extraHorizonsMillis.size() > 8) throw new IllegalArgumentException("at most 8 extra horizons, got " + extraHorizonsMillis.size());
+    if (!extraHorizonsMillis.isEmpty() && head != Head.RISK) throw new IllegalArgumentException("extra horizons need the risk head");
+    for (long h : extraHorizonsMillis) {
+      if (h <= 0) throw new IllegalArgumentException("extra horizon must be > 0, got " + h + " ms");
+      if (h == horizonMillis) throw new IllegalArgumentException("extra horizon " + h + " ms repeats the primary horizon");
+    }
+    if (new java.util.HashSet<>(extraHorizonsMillis).size() != extraHorizonsMillis.size())
+      throw new IllegalArgumentException("extra horizons repeat: " + extraHorizonsMillis);
     if (minStepsPerEpoch < 0 || minStepsPerEpoch > 1_000_000)
       throw new IllegalArgumentException("minStepsPerEpoch must be 0..1000000 (0 = one pass), got " + minStepsPerEpoch);
   }
@@ -170,6 +183,7 @@ public record TrainConfig(
     private int minStepsPerEpoch = 0;
     private boolean warmStart = false;
     private boolean residualForecast = true;
+    private java.util.List<Long> extraHorizonsMillis = java.util.List.of();
 
     private Builder() {}
 
@@ -198,6 +212,7 @@ public record TrainConfig(
       minStepsPerEpoch = c.minStepsPerEpoch;
       warmStart = c.warmStart;
       residualForecast = c.residualForecast;
+      extraHorizonsMillis = c.extraHorizonsMillis;
     }
 
     public Builder cell(CellType v) { cell = v; return this; }
@@ -224,13 +239,14 @@ public record TrainConfig(
     public Builder minStepsPerEpoch(int v) { minStepsPerEpoch = v; return this; }
     public Builder warmStart(boolean v) { warmStart = v; return this; }
     public Builder residualForecast(boolean v) { residualForecast = v; return this; }
+    public Builder extraHorizonsMillis(java.util.List<Long> v) { extraHorizonsMillis = v; return this; }
 
     /** The config; throws IllegalArgumentException naming the first bad value. */
     public TrainConfig build() {
       return new TrainConfig(cell, hidden, layers, linearBeforeReset && cell == CellType.GRU, head, horizonMillis,
           epochs, batchSize, window, chunkWindows, learningRate, clipNorm, dropout, patience, validationFraction,
           positiveWeight, falseAlarmsPerDeviceHour, clearFraction, maxSeconds, seed, threads, minStepsPerEpoch,
-          warmStart, residualForecast);
+          warmStart, residualForecast, extraHorizonsMillis);
     }
   }
 }

@@ -67,7 +67,11 @@ public final class Trainer {
     }
 
     NetworkWeights w =
-        NetworkWeights.random(cfg.cell(), F, cfg.hidden(), cfg.layers(), cfg.linearBeforeReset(), risk, forecast, initRng);
+        NetworkWeights.random(cfg.cell(), F, cfg.hidden(), cfg.layers(), cfg.linearBeforeReset(), risk, forecast,
+            cfg.extraHorizonsMillis().size(), initRng);
+    for (Sequence s : data.sequences())
+      if (w.horizons > 0 && s.labels() != null && (s.horizonLabels() == null || s.horizonLabels().length != w.horizons))
+        throw new IllegalArgumentException("device " + s.deviceId() + ": the data carries no labels for the " + w.horizons + " extra horizons");
     // Residual forecast: the value features are forecast as their change, from a head near zero
     // (so training starts at persistence), and the loss counts only value features present in the target.
     LossFeatures lossFeatures = null;
@@ -205,6 +209,8 @@ public final class Trainer {
         metrics.put("roc_auc", rocAuc(split.validation, out));
         metrics.put("brier", brier(split.validation, out));
         metrics.put("validation_positive_rate", positiveRate(split.validation));
+        for (int k = 0; k < w.horizons; k++)
+          metrics.put("pr_auc_horizon_" + cfg.extraHorizonsMillis().get(k) / 1000 + "s", horizonPrAuc(split.validation, out, k));
         thresholds = AlertThresholds.choose(tracks(split.validation, out, null), cfg.falseAlarmsPerDeviceHour(), cfg.clearFraction(), cfg.horizonMillis());
       } else {
         // Surprise statistics out of sample: on the validation steps (run warm from the start of
@@ -366,6 +372,26 @@ public final class Trainer {
     boolean[] pos = new boolean[sc.length];
     int k = collect(seqs, out, alt, sc, pos);
     return RankingMetrics.averagePrecision(sc, pos, k);
+  }
+
+  /** PR-AUC of extra horizon k's probability against its own labels, over the scored steps. */
+  private static double horizonPrAuc(List<Scored> seqs, SequenceScorer.Output[] out, int k) {
+    int n = 0;
+    for (Scored s : seqs) n += s.end() - s.from();
+    float[] sc = new float[n];
+    boolean[] pos = new boolean[n];
+    int c = 0;
+    for (int q = 0; q < seqs.size(); q++) {
+      Scored s = seqs.get(q);
+      byte[][] y = s.seq().horizonLabels();
+      if (y == null) continue;
+      for (int i = s.from(); i < s.end(); i++) {
+        if (y[k][i] < 0) continue;
+        sc[c] = out[q].horizonScore()[k][i];
+        pos[c++] = y[k][i] == TrainingData.POSITIVE;
+      }
+    }
+    return RankingMetrics.averagePrecision(sc, pos, c);
   }
 
   private static double rocAuc(List<Scored> seqs, SequenceScorer.Output[] out) {

@@ -25,9 +25,19 @@ public record TrainingData(FeatureSpec spec, int inputSize, List<Sequence> seque
    * @param timeMillis event times [n], in the order the device's events arrive (a late event may be
    *     older than the one before it, as in the stream)
    * @param labels risk labels [n] (1 jam within horizon, 0 not, negative = excluded), or null
+   * @param horizonLabels the same per extra risk horizon [K][n], or null (no extra horizons)
    */
-  public record Sequence(String deviceId, float[] x, long[] timeMillis, byte[] labels) {
+  public record Sequence(String deviceId, float[] x, long[] timeMillis, byte[] labels, byte[][] horizonLabels) {
+    /** Without extra horizons. */
+    public Sequence(String deviceId, float[] x, long[] timeMillis, byte[] labels) {
+      this(deviceId, x, timeMillis, labels, null);
+    }
+
     public Sequence {
+      if (horizonLabels != null)
+        for (byte[] y : horizonLabels)
+          if (y.length != timeMillis.length)
+            throw new IllegalArgumentException("device " + deviceId + ": " + y.length + " horizon labels for " + timeMillis.length + " events");
       if (deviceId == null) throw new IllegalArgumentException("sequence deviceId must be set");
       if (labels != null && labels.length != timeMillis.length)
         throw new IllegalArgumentException("device " + deviceId + ": " + labels.length + " labels for " + timeMillis.length + " events");

@@ -9,7 +9,8 @@ import io.jamwatch.model.NetworkWeights;
  * <p>Targets: {@code riskY} is the label (1 = jam within the horizon) and {@code riskMask} 1 where
  * the step counts in the loss (0 for in-jam, censored or padded steps). {@code predY} is the next
  * encoded event of the same device and {@code predMask} 0 where there is none; {@code predLoss}
- * weighs its features. The state {@code h0},
+ * weighs its features. With K extra risk horizons, {@code horizonY} / {@code horizonMask} [T, B, K]
+ * are their labels and masks and {@code horizonScore} [T, B, K] their forward output. The state {@code h0},
  * {@code c0} enters the window without gradient (truncated BPTT); {@code h1}, {@code c1} receive the
  * state after the last step so the caller can carry it into the next window.
  */
@@ -18,6 +19,7 @@ public final class WindowBatch {
   public final int stateSize; // L*H
   public final int maxT;
   public final int maxB;
+  public final int horizons; // K
   public int T;
   public int B;
 
@@ -43,7 +45,17 @@ public final class WindowBatch {
 
   public final float[] pred;
 
+  public final float[] horizonY; // [T, B, K]
+  public final float[] horizonMask; // [T, B, K]
+  public final float[] horizonScore; // [T, B, K]
+
   public WindowBatch(int inputSize, int layers, int hidden, int maxT, int maxB) {
+    this(inputSize, layers, hidden, maxT, maxB, 0);
+  }
+
+  public WindowBatch(int inputSize, int layers, int hidden, int maxT, int maxB, int horizons) {
+    if (horizons < 0) throw new IllegalArgumentException("horizons must be >= 0");
+    this.horizons = horizons;
     if (maxT < 1 || maxB < 1) throw new IllegalArgumentException("window and batch must be >= 1");
     this.inputSize = inputSize;
     this.stateSize = layers * hidden;
@@ -65,10 +77,13 @@ public final class WindowBatch {
     score = new float[maxT * maxB];
     logit = new float[maxT * maxB];
     pred = new float[maxT * maxB * inputSize];
+    horizonY = new float[maxT * maxB * horizons];
+    horizonMask = new float[maxT * maxB * horizons];
+    horizonScore = new float[maxT * maxB * horizons];
   }
 
   public static WindowBatch forNetwork(NetworkWeights w, int maxT, int maxB) {
-    return new WindowBatch(w.inputSize, w.layers, w.hiddenSize, maxT, maxB);
+    return new WindowBatch(w.inputSize, w.layers, w.hiddenSize, maxT, maxB, w.horizons);
   }
 
   /** Sets the size in use for the next call; the caller fills the arrays for [0, T) x [0, B). */
@@ -83,6 +98,13 @@ public final class WindowBatch {
   public double riskCount() {
     double n = 0;
     for (int i = 0; i < T * B; i++) n += riskMask[i];
+    return n;
+  }
+
+  /** Per extra horizon k, the sum of its mask over the window: its BCE normaliser [K]. */
+  public double[] horizonCounts() {
+    double[] n = new double[horizons];
+    for (int i = 0; i < T * B; i++) for (int k = 0; k < horizons; k++) n[k] += horizonMask[i * horizons + k];
     return n;
   }
 

@@ -30,6 +30,7 @@ final class WindowFiller {
       b.riskMask[tb] = 0f;
       b.riskY[tb] = 0f;
       b.predMask[tb] = 0f;
+      java.util.Arrays.fill(b.horizonMask, tb * b.horizons, (tb + 1) * b.horizons, 0f);
       return;
     }
     System.arraycopy(seq.x(), i * F, b.x, tb * F, F);
@@ -40,6 +41,12 @@ final class WindowFiller {
       b.riskMask[tb] = scored && y >= 0 ? 1f : 0f;
     } else {
       b.riskMask[tb] = 0f;
+    }
+    for (int k = 0; k < b.horizons; k++) {
+      // extra horizons: the same rule as the primary label, each from its own labelling
+      byte y = risk && seq.horizonLabels() != null ? seq.horizonLabels()[k][i] : -1;
+      b.horizonY[tb * b.horizons + k] = y == TrainingData.POSITIVE ? 1f : 0f;
+      b.horizonMask[tb * b.horizons + k] = scored && y >= 0 ? 1f : 0f;
     }
     if (forecast && scored && i + 1 < targetEnd) {
       System.arraycopy(seq.x(), (i + 1) * F, b.predY, tb * F, F);

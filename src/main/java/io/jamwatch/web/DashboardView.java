@@ -105,7 +105,7 @@ public final class DashboardView {
     switch (a.getKind()) {
       case RAISED -> {
         AlertView v = new AlertView(a.getDeviceId(), a.getLineId(), a.getRaisedAt().toEpochMilli(), null,
-            finite(a.getScore()), finite(a.getPeakScore()), 0L, a.getModelId(), reasons, null);
+            finite(a.getScore()), finite(a.getPeakScore()), 0L, a.getModelId(), reasons, null, a.getHorizonMillis());
         open.put(a.getDeviceId(), v);
         d.spans.add(new Span(a.getRaisedAt().toEpochMilli(), null, finite(a.getPeakScore())));
       }
@@ -115,7 +115,7 @@ public final class DashboardView {
         long raisedAt = a.getRaisedAt().toEpochMilli();
         AlertView v = new AlertView(a.getDeviceId(), a.getLineId(), raisedAt, a.getTime().toEpochMilli(),
             finite(a.getScore()), finite(a.getPeakScore()), a.getDurationMillis(), a.getModelId(), why,
-            outcomes.get(a.getDeviceId() + "@" + raisedAt));
+            outcomes.get(a.getDeviceId() + "@" + raisedAt), was != null && was.raisedAt() == raisedAt ? was.horizonMillis() : 0L);
         cleared.addFirst(v);
         // Partitions are read interleaved, so clears arrive roughly, not strictly, in time order:
         // drop the one cleared longest ago.
@@ -364,15 +364,20 @@ public final class DashboardView {
   /** One reason of an explained alert: the score drop when the feature group is occluded. */
   public record Reason(String group, float drop) {}
 
-  /** An alert as listed: {@code clearedAt} null while open. */
+  /**
+   * An alert as listed: {@code clearedAt} null while open; {@code horizonMillis} the horizon it fired
+   * on ("jam risk within ~10 min"), 0 when its producer did not say.
+   */
   public record AlertView(String deviceId, String lineId, long raisedAt, Long clearedAt, float score,
-      float peak, long durationMillis, String modelId, List<Reason> reasons, Outcome outcome) {
+      float peak, long durationMillis, String modelId, List<Reason> reasons, Outcome outcome, long horizonMillis) {
     AlertView withPeak(float p) {
-      return new AlertView(deviceId, lineId, raisedAt, clearedAt, score, p, durationMillis, modelId, reasons, outcome);
+      return new AlertView(deviceId, lineId, raisedAt, clearedAt, score, p, durationMillis, modelId, reasons, outcome,
+          horizonMillis);
     }
 
     AlertView withOutcome(Outcome o) {
-      return new AlertView(deviceId, lineId, raisedAt, clearedAt, score, peak, durationMillis, modelId, reasons, o);
+      return new AlertView(deviceId, lineId, raisedAt, clearedAt, score, peak, durationMillis, modelId, reasons, o,
+          horizonMillis);
     }
   }
 

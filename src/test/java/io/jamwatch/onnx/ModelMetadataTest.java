@@ -25,6 +25,23 @@ class ModelMetadataTest {
   }
 
   @Test
+  void horizonLadderRoundTripsAndNamesItsOutput() {
+    ModelMetadata m = TestModels.metadata(TestModels.random(CellType.LSTM, 9, 8, 1, false, 2, 3));
+    Map<String, String> p = m.toProps();
+    assertEquals("600,1200", p.get("jamwatch.extra_horizon_seconds"));
+    assertEquals(ModelMetadata.HORIZONS_OUTPUT, p.get("jamwatch.extra_horizon_output"));
+    ModelMetadata back = ModelMetadata.fromProps(p);
+    assertEquals(java.util.List.of(600L, 1200L), back.extraHorizonSeconds());
+    assertEquals(m, back);
+    // without a ladder the keys are absent, so older files keep their bytes
+    assertTrue(!sample().toProps().containsKey("jamwatch.extra_horizon_seconds"));
+    Map<String, String> bad = new HashMap<>(p);
+    bad.put("jamwatch.extra_horizon_seconds", "600,soon");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelMetadata.fromProps(bad));
+    assertTrue(e.getMessage().contains("extra_horizon_seconds"), e.getMessage());
+  }
+
+  @Test
   void propsCarryEverythingDesignLists() {
     Map<String, String> p = sample().toProps();
     for (String k : new String[] {"cell", "layers", "hidden_size", "input_size", "linear_before_reset", "heads",

@@ -69,6 +69,21 @@ class ModelRuntimeTest {
   }
 
   @Test
+  void javaRuntimeReadsTheHorizonLadderAndAgreesWithOrt() {
+    NetworkWeights w = NetworkWeights.random(CellType.GRU, F, H, 2, true, true, false, 3, new java.util.SplittableRandom(41));
+    ModelMetadata meta = TestModels.metadata(w);
+    byte[] model = export(w);
+    NetworkWeights back = OnnxWeights.read(OnnxExporter.build(w, meta), meta);
+    assertArrayEquals(w.horizonW, back.horizonW);
+    assertArrayEquals(w.horizonB, back.horizonB);
+    try (Stepper java = ModelRuntime.JAVA.open(model, meta); OrtStepper ort = new OrtStepper(model, meta)) {
+      assertEquals(3, java.horizons());
+      StepperParity.Result r = StepperParity.compare(ort, java, StepperParity.STEPS, 98);
+      assertTrue(r.passes(), r.describe());
+    }
+  }
+
+  @Test
   void weightsReadFromTheFileAreTheExportedOnesBitForBit() {
     NetworkWeights w = net(CellType.GRU, true, 2, Heads.BOTH, 5);
     ModelMetadata meta = TestModels.metadata(w);

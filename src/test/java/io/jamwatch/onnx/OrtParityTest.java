@@ -42,6 +42,7 @@ class OrtParityTest {
     err = Math.max(err, TestModels.maxAbsDiff(ref.pred(), ort.pred()));
     err = Math.max(err, TestModels.maxAbsDiff(ref.h1(), ort.h1()));
     err = Math.max(err, TestModels.maxAbsDiff(ref.c1(), ort.c1()));
+    err = Math.max(err, TestModels.maxAbsDiff(ref.horizonScore(), ort.horizonScore()));
     return err;
   }
 
@@ -51,6 +52,14 @@ class OrtParityTest {
     NetworkWeights w = TestModels.random(cell, F, H, layers, lbr, 100 + layers);
     float err = parityError(w, w, T);
     System.out.printf("parity %s lbr=%b L=%d T=%d B=%d max abs error %.3g%n", cell, lbr, layers, T, B, err);
+    assertTrue(err <= TOL, "max abs error " + err);
+  }
+
+  @ParameterizedTest(name = "horizon ladder {0} lbr={1} L={2} T={3}")
+  @MethodSource("cases")
+  void horizonLadderMatchesReferenceForward(CellType cell, boolean lbr, int layers, int T) throws Exception {
+    NetworkWeights w = TestModels.random(cell, F, H, layers, lbr, 3, 300 + layers);
+    float err = parityError(w, w, T);
     assertTrue(err <= TOL, "max abs error " + err);
   }
 

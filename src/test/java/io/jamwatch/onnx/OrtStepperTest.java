@@ -1,6 +1,7 @@
 package io.jamwatch.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jamwatch.model.CellType;
@@ -25,12 +26,13 @@ class OrtStepperTest {
   @ParameterizedTest(name = "{0} lbr={1} L={2}")
   @MethodSource("nets")
   void steppingTimesWithStateCarriedEqualsReferenceAndJavaStepper(CellType cell, boolean lbr, int layers) {
-    NetworkWeights w = TestModels.random(cell, F, H, layers, lbr, 21);
+    NetworkWeights w = TestModels.random(cell, F, H, layers, lbr, 2, 21); // with a ladder of 2 extra horizons
     byte[] model = OnnxExporter.build(w, TestModels.metadata(w)).toByteArray();
     float[] x = TestModels.gaussian(T * F, 22);
     ReferenceForward.Output ref = ReferenceForward.forward(w, x, T, 1, null, null);
     float[] h = new float[layers * H], c = new float[layers * H], pred = new float[F], xt = new float[F];
     float[] hj = new float[layers * H], cj = new float[layers * H], predj = new float[F];
+    float[] hz = new float[2], hzj = new float[2];
     float err = 0, errJava = 0;
     try (OrtStepper ort = new OrtStepper(model, TestModels.metadata(w)); JavaStepper java = new JavaStepper(w)) {
       for (int t = 0; t < T; t++) {
@@ -39,6 +41,13 @@ class OrtStepperTest {
         float sj = java.step(xt, hj, cj, predj);
         err = Math.max(err, Math.abs(s - ref.score()[t]));
         errJava = Math.max(errJava, Math.abs(s - sj));
+        assertEquals(2, ort.horizons());
+        ort.horizonScores(hz);
+        java.horizonScores(hzj);
+        for (int k = 0; k < 2; k++) {
+          err = Math.max(err, Math.abs(hz[k] - ref.horizonScore()[t * 2 + k]));
+          errJava = Math.max(errJava, Math.abs(hz[k] - hzj[k]));
+        }
         for (int i = 0; i < F; i++) {
           err = Math.max(err, Math.abs(pred[i] - ref.pred()[t * F + i]));
           errJava = Math.max(errJava, Math.abs(pred[i] - predj[i]));

@@ -37,9 +37,17 @@ public final class TestModels {
     return NetworkWeights.random(cell, f, h, layers, lbr, true, true, new SplittableRandom(seed));
   }
 
-  /** Metadata describing w, with surprise stats when it has a forecast head. */
+  /** With K extra risk horizons. */
+  public static NetworkWeights random(CellType cell, int f, int h, int layers, boolean lbr, int horizons, long seed) {
+    return NetworkWeights.random(cell, f, h, layers, lbr, true, true, horizons, new SplittableRandom(seed));
+  }
+
+  /** Metadata describing w, with surprise stats when it has a forecast head (extra horizons 600 s, 1200 s, ...). */
   public static ModelMetadata metadata(NetworkWeights w) {
+    List<Long> extra = new ArrayList<>();
+    for (int k = 0; k < w.horizons; k++) extra.add(600L * (k + 1));
     return ModelMetadata.describe(w, spec(w.inputSize), w.hasForecast ? new ForecastSurprise.Stats(-1f, 0.75f, 5, 0) : null)
+        .withExtraHorizonSeconds(extra)
         .withHorizonSeconds(120)
         .withThresholds(0.7f, 0.5f)
         .withDataFingerprint("abc123")
@@ -75,7 +83,8 @@ public final class TestModels {
             w.hasRisk ? floats(r.get("score").get()) : new float[0],
             w.hasForecast ? floats(r.get("pred").get()) : new float[0],
             floats(r.get("h1").get()),
-            lstm ? floats(r.get("c1").get()) : new float[0]);
+            lstm ? floats(r.get("c1").get()) : new float[0],
+            w.horizons > 0 ? floats(r.get(ModelMetadata.HORIZONS_OUTPUT).get()) : new float[0]);
       }
     }
   }

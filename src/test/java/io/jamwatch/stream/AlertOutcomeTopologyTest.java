@@ -56,9 +56,12 @@ class AlertOutcomeTopologyTest {
     Map<String, List<Long>> jamEvents = new HashMap<>();
     List<JamAlert> out = new ArrayList<>();
     long horizon;
+    java.util.Set<Long> claimable = new java.util.HashSet<>();
     StreamMetrics metrics = new StreamMetrics();
     try (ReloadingModelProvider models = new ReloadingModelProvider(cfg.modelPath())) {
       horizon = models.current().metadata().horizonSeconds() * 1000;
+      claimable.add(horizon);
+      for (long h : models.current().metadata().extraHorizonSeconds()) claimable.add(h * 1000);
       Properties p = cfg.streamsProperties();
       p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
       p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
@@ -98,6 +101,8 @@ class AlertOutcomeTopologyTest {
           String key = a.getDeviceId() + "@" + a.getRaisedAt().toEpochMilli();
           if (a.getKind() == AlertKind.RAISED) {
             raised++;
+            // the horizon it fired on is one the model has (its primary one or a rung of its ladder)
+            assertTrue(claimable.contains(a.getHorizonMillis()), key + " claims " + a.getHorizonMillis() + " ms");
             outcomesPerRaise.putIfAbsent(key, 0);
           } else if (a.getKind() == AlertKind.OUTCOME) {
             assertNotNull(a.getOutcome());

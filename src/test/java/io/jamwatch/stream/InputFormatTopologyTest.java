@@ -197,14 +197,15 @@ class InputFormatTopologyTest {
     JamAlert a = JamAlert.newBuilder().setDeviceId("L00-S01").setLineId("L00").setKind(AlertKind.RAISED)
         .setTime(Instant.ofEpochMilli(TestEvents.T0 + 250)).setRaisedAt(Instant.ofEpochMilli(TestEvents.T0 + 250))
         .setModelId("abc").setScore(0.81f).setPeakScore(0.93f).setDurationMillis(0)
-        .setReasons(List.of(new AlertReason("belt_speed", 0.4f), new AlertReason("gap_ms", 0.1f))).build();
+        .setReasons(List.of(new AlertReason("belt_speed", 0.4f), new AlertReason("gap_ms", 0.1f)))
+        .setHorizonMillis(600_000L).build();
     JsonRecordSerde<JamAlert> serde = new JsonRecordSerde<>(JamAlert.getClassSchema());
     byte[] json = serde.encode(a);
     assertEquals(a, serde.decode(json));
     assertEquals("{\"deviceId\":\"L00-S01\",\"lineId\":\"L00\",\"kind\":\"RAISED\",\"time\":\"2026-01-01T00:00:00.250Z\","
         + "\"raisedAt\":\"2026-01-01T00:00:00.250Z\",\"modelId\":\"abc\",\"score\":0.81,\"peakScore\":0.93,"
         + "\"durationMillis\":0,\"reasons\":[{\"group\":\"belt_speed\",\"drop\":0.4},{\"group\":\"gap_ms\",\"drop\":0.1}],"
-        + "\"outcome\":null}",
+        + "\"outcome\":null,\"horizonMillis\":600000}",
         new String(json, StandardCharsets.UTF_8));
     // An OUTCOME record (a nested optional record) round-trips too.
     JamAlert o = JamAlert.newBuilder(a).setKind(io.jamwatch.avro.AlertKind.OUTCOME).setReasons(List.of())

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Central differences (delta 1e-5) against the analytic gradient of the double path, for every
  * parameter of every tensor, every cell, both heads (the forecast head also residual, with a
- * per-feature loss mask), 1 and 2 layers (with dropout masks between).
+ * per-feature loss mask; the risk head also with a ladder of 2 extra horizons), 1 and 2 layers
+ * (with dropout masks between).
  *
  * <p>Two checks. Per tensor, the relative error ||a - n|| / (||a|| + ||n||) must be below 1e-6.
  * Per entry, |a - n| must be below 1e-6 (|a| + |n|) + 1e-10: the absolute term is ten times the
@@ -31,15 +32,15 @@ class GradientCheckTest {
     return Stream.of(Variant.values())
         .flatMap(
             v ->
-                Stream.of("risk", "forecast", "residual-forecast")
+                Stream.of("risk", "risk-horizons", "forecast", "residual-forecast")
                     .flatMap(head -> Stream.of(Arguments.of(v, head, 1), Arguments.of(v, head, 2))));
   }
 
   @ParameterizedTest(name = "{0} {1} L={2}")
   @MethodSource("cases")
   void analyticGradientMatchesCentralDifferences(Variant v, String head, int L) {
-    boolean risk = head.equals("risk");
-    NetworkWeights w = v.random(3, 4, L, risk, !risk, 21);
+    boolean risk = head.startsWith("risk");
+    NetworkWeights w = v.random(3, 4, L, risk, !risk, head.equals("risk-horizons") ? 2 : 0, 21);
     WindowBatch b = TestBatches.randomBatch(w, 5, 2, 22);
     if (head.equals("residual-forecast")) TestBatches.residualWithLossMask(w, b, 24);
     float[][] masks = null;

@@ -79,6 +79,29 @@ class ParallelBackpropTest {
 
   @ParameterizedTest
   @MethodSource("variantsAndLayers")
+  void horizonLadderMatchesReferenceAndDoublePath(Variant v, int L) {
+    int F = 4, H = 6, T = 8, B = 5, K = 3;
+    NetworkWeights w = v.random(F, H, L, true, true, K, 41);
+    WindowBatch b = TestBatches.randomBatch(w, T, B, 42);
+    NetworkWeights grad = ParameterTensors.zerosLike(w);
+    double loss;
+    try (ParallelBackprop net = new ParallelBackprop(w, T, B, 2)) {
+      loss = net.lossAndGradient(b, 0f, null, 2.5f, grad);
+    }
+    ReferenceForward.Output ref = ReferenceForward.forward(w, b.x, T, B, b.h0, b.c0);
+    assertEquals(T * B * K, ref.horizonScore().length);
+    assertArrayEquals(ref.horizonScore(), b.horizonScore, 1e-5f);
+    assertArrayEquals(ref.score(), b.score, 1e-5f);
+    assertMatchesDoublePath(w, b, loss, grad);
+    // the ladder's tensors do get a gradient (a loss that ignored them would pass the rest)
+    float[][] t = ParameterTensors.of(grad);
+    double n = 0;
+    for (float v2 : t[t.length - 2]) n += Math.abs(v2);
+    assertTrue(n > 1e-6, "no gradient on the horizon ladder");
+  }
+
+  @ParameterizedTest
+  @MethodSource("variantsAndLayers")
   void residualForecastWithLossMaskMatchesReferenceAndDoublePath(Variant v, int L) {
     int F = 5, H = 6, T = 8, B = 5;
     NetworkWeights w = v.random(F, H, L, true, true, 31);
@@ -91,6 +114,11 @@ class ParallelBackpropTest {
     }
     ReferenceForward.Output ref = ReferenceForward.forward(w, b.x, T, B, b.h0, b.c0);
     assertArrayEquals(ref.pred(), b.pred, 1e-5f);
+    assertMatchesDoublePath(w, b, loss, grad);
+  }
+
+  /** The fast path's loss and gradient (pos weight 2.5, no dropout) equal the double path's. */
+  private static void assertMatchesDoublePath(NetworkWeights w, WindowBatch b, double loss, NetworkWeights grad) {
     double[][] p = PlainBackprop.toDouble(w);
     double[][] g = PlainBackprop.toDouble(ParameterTensors.zerosLike(w));
     double plainLoss = new PlainBackprop(w).lossAndGradient(p, b, 2.5f, null, g);

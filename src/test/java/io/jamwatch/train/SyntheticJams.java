@@ -47,6 +47,32 @@ final class SyntheticJams {
     return new TrainingData(null, F, seqs);
   }
 
+  /**
+   * The same data with labels for each of {@code horizons} (steps of 1 s) beside the primary ones,
+   * cut by the labeller's rule: in a jam -1; next jam within h 1; too close to the end -2; else 0.
+   */
+  static TrainingData withLadder(TrainingData data, int... horizons) {
+    List<TrainingData.Sequence> seqs = new ArrayList<>();
+    for (TrainingData.Sequence s : data.sequences()) {
+      int n = s.length();
+      byte[][] extra = new byte[horizons.length][n];
+      for (int k = 0; k < horizons.length; k++) {
+        int next = Integer.MAX_VALUE;
+        for (int i = n - 1; i >= 0; i--) {
+          boolean inJam = s.x()[i * F + 2] == 1f;
+          if (inJam) {
+            next = i;
+            extra[k][i] = -1;
+          } else {
+            extra[k][i] = next != Integer.MAX_VALUE && next - i <= horizons[k] ? (byte) 1 : i >= n - horizons[k] ? (byte) -2 : 0;
+          }
+        }
+      }
+      seqs.add(new TrainingData.Sequence(s.deviceId(), s.x(), s.timeMillis(), s.labels(), extra));
+    }
+    return new TrainingData(data.spec(), data.inputSize(), seqs);
+  }
+
   static TrainConfig smallConfig(CellType cell, Head head) {
     return TrainConfig.defaults()
         .withCell(cell)

@@ -24,7 +24,12 @@ final class TestBatches {
     }
 
     NetworkWeights random(int F, int H, int L, boolean risk, boolean forecast, long seed) {
-      NetworkWeights w = NetworkWeights.random(cell, F, H, L, lbr, risk, forecast, new SplittableRandom(seed));
+      return random(F, H, L, risk, forecast, 0, seed);
+    }
+
+    /** With {@code horizons} extra risk horizons. */
+    NetworkWeights random(int F, int H, int L, boolean risk, boolean forecast, int horizons, long seed) {
+      NetworkWeights w = NetworkWeights.random(cell, F, H, L, lbr, risk, forecast, horizons, new SplittableRandom(seed));
       // Random biases everywhere (the default init zeroes some), so every term is exercised.
       SplittableRandom rng = new SplittableRandom(seed + 17);
       for (float[] a : ParameterTensors.of(w)) for (int i = 0; i < a.length; i++) a[i] += (float) (rng.nextGaussian() * 0.3);
@@ -58,6 +63,11 @@ final class TestBatches {
     for (int i = 0; i < b.h0.length; i++) {
       b.h0[i] = (float) (rng.nextGaussian() * 0.5);
       b.c0[i] = (float) (rng.nextGaussian() * 0.5);
+    }
+    // extra horizons last, so the draws above are those of a batch without them
+    for (int i = 0; i < b.horizonY.length; i++) {
+      b.horizonY[i] = rng.nextDouble() < 0.5 ? 1f : 0f;
+      b.horizonMask[i] = rng.nextDouble() < 0.8 ? 1f : 0f;
     }
     return b;
   }

@@ -29,5 +29,12 @@ class TrainConfigTest {
     assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().minStepsPerEpoch(-1).build());
     assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().validationFraction(0.95).build());
     assertFalse(TrainConfig.builder().cell(CellType.LSTM).linearBeforeReset(true).build().linearBeforeReset());
+    // the horizon ladder: positive, distinct, not the primary horizon, risk head only
+    assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().extraHorizonsMillis(java.util.List.of(120_000L)).build());
+    assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().extraHorizonsMillis(java.util.List.of(-1L)).build());
+    assertThrows(IllegalArgumentException.class,
+        () -> TrainConfig.builder().extraHorizonsMillis(java.util.List.of(600_000L, 600_000L)).build());
+    assertThrows(IllegalArgumentException.class,
+        () -> TrainConfig.builder().head(io.jamwatch.model.Head.FORECAST).extraHorizonsMillis(java.util.List.of(600_000L)).build());
   }
 }

@@ -30,6 +30,29 @@ class TrainerTest {
   }
 
   @Test
+  void horizonLadderLearnsEachExtraHorizonAndLeavesTheModelWithoutOneUnchanged() {
+    TrainingData plain = SyntheticJams.data(6, 3000, 40, 1);
+    TrainingData data = SyntheticJams.withLadder(plain, 20, 80);
+    TrainConfig cfg = SyntheticJams.smallConfig(CellType.GRU, Head.RISK).toBuilder()
+        .horizonMillis(40_000L).extraHorizonsMillis(java.util.List.of(20_000L, 80_000L)).build();
+    TrainResult r = Trainer.train(cfg, data, ProgressListener.NONE);
+    assertEquals(2, r.weights().horizons);
+    for (String k : new String[] {"pr_auc_horizon_20s", "pr_auc_horizon_80s"}) {
+      double ap = r.metrics().get(k);
+      assertTrue(ap > 0.5, k + " " + ap + " " + r.metrics());
+    }
+    // the 80-s rung sees twice the positives of the 40-s primary: it must rank them, not echo the primary
+    assertTrue(r.metrics().get("pr_auc_horizon_80s") > r.metrics().get("validation_positive_rate"));
+    // a config without a ladder refuses nothing and trains exactly as before on the same data
+    TrainResult a = Trainer.train(SyntheticJams.smallConfig(CellType.GRU, Head.RISK).withBudget(1, 0), plain, ProgressListener.NONE);
+    TrainResult b = Trainer.train(SyntheticJams.smallConfig(CellType.GRU, Head.RISK).withBudget(1, 0), data, ProgressListener.NONE);
+    assertArrayEquals(a.weights().riskW, b.weights().riskW);
+    // a ladder without labels for it is refused with a message
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.train(cfg, plain, ProgressListener.NONE));
+    assertTrue(e.getMessage().contains("extra horizons"), e.getMessage());
+  }
+
+  @Test
   void sameDataConfigSeedAndThreadsGiveTheSameWeightsBitForBit() {
     TrainingData data = SyntheticJams.data(4, 1500, 40, 2);
     TrainConfig cfg = SyntheticJams.smallConfig(CellType.LSTM, Head.RISK).withShape(6, 2).withBudget(2, 0);

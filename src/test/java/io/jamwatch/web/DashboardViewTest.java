@@ -1,5 +1,7 @@
 package io.jamwatch.web;
 
+import io.jamwatch.avro.JamAlert;
+
 import static io.jamwatch.web.Records.cleared;
 import static io.jamwatch.web.Records.event;
 import static io.jamwatch.web.Records.raised;
@@ -179,5 +181,15 @@ class DashboardViewTest {
     assertNull(l2.outcome().leadMillis());
     assertEquals(List.of(new DashboardView.LineTally("L01", Math.floorDiv(T0, 86_400_000L) * 86_400_000L, 1, 0),
         new DashboardView.LineTally("L02", Math.floorDiv(T0, 86_400_000L) * 86_400_000L, 0, 1)), a.outcomes());
+  }
+
+  @Test
+  void showsTheHorizonARaisedAlertFiredOnWhileOpenAndAfterItClears() {
+    view.onRisk(risk("L01-S01", "L01", T0, 0.8f, false));
+    JamAlert r = JamAlert.newBuilder(raised("L01-S01", "L01", T0, 0.8f, List.of())).setHorizonMillis(600_000L).build();
+    view.onAlert(r);
+    assertEquals(600_000L, view.alerts().open().get(0).horizonMillis());
+    view.onAlert(cleared("L01-S01", "L01", T0, T0 + 90_000, 0.2f, 0.9f)); // a CLEARED names no horizon itself
+    assertEquals(600_000L, view.alerts().cleared().get(0).horizonMillis());
   }
 }

@@ -113,8 +113,10 @@ final class PlantFeeder implements AutoCloseable {
     }
     if (device.equals(TARGET) && !alertOpen && score >= 0.7f) {
       alertOpen = true;
-      TestBroker.send(producer, "jam-alerts", device, eventTime, raised(device, line, eventTime, score,
-          List.of(reason("vibration_rms", 0.31f), reason("gap_ms", 0.12f), reason("time_since_prev", 0.03f))));
+      // fired on the model's 10-min horizon: the open-alerts row reads "jam risk within ~10 min"
+      TestBroker.send(producer, "jam-alerts", device, eventTime, io.jamwatch.avro.JamAlert.newBuilder(raised(device, line, eventTime, score,
+          List.of(reason("vibration_rms", 0.31f), reason("gap_ms", 0.12f), reason("time_since_prev", 0.03f))))
+          .setHorizonMillis(600_000L).build());
     }
   }
 
