@@ -27,12 +27,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       (the configured input format), the same device-state store (kind, serde, changelog:
  *       {@link JamwatchTopology#deviceStore}) with a get, a decode of the stored state, a state of
  *       the same size encoded and put back (the model's arrays, the alert state, the recent eventIds
- *       through {@link DeviceStateMapper}), and the same JamRiskScore encoded on the same sink, with
+ *       through {@link DeviceStateCodec}), and the same JamRiskScore encoded on the same sink, with
  *       a constant score. The ratio jamwatch / baseline is the cost of stepping and deciding.
  * </ul>
  *
  * When the stored form of the device state changes, the baseline follows through {@link
- * DeviceStateMapper} and {@link JamwatchTopology#deviceStore}: it must keep doing exactly the
+ * DeviceStateCodec} and {@link JamwatchTopology#deviceStore}: it must keep doing exactly the
  * store work of {@code ScoringProcessor}, minus the step.
  */
 public final class ReferenceTopologies {
