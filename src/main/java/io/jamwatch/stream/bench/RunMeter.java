@@ -17,8 +17,12 @@ final class RunMeter {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final long STALL_NANOS = Duration.ofMinutes(3).toNanos();
 
-  /** What one run measured over its window. */
-  record Window(long events, double seconds, long streamCpuNanos, long jvmCpuNanos, long brokerCpuNanos) {
+  /**
+   * What one run measured over its window. {@code streamThreads}: the client's live stream threads
+   * found at the end (their CPU is {@code streamCpuNanos}; a very short window can read 0 ns where
+   * the OS accounts CPU time in 10 ms ticks).
+   */
+  record Window(long events, double seconds, long streamCpuNanos, long jvmCpuNanos, long brokerCpuNanos, int streamThreads) {
     double eventsPerSecond() {
       return events / seconds;
     }
@@ -73,7 +77,8 @@ final class RunMeter {
         long jvm = jvmCpu() - jvm10;
         long b = brokerCpu.getAsLong();
         long events = done - n / 10;
-        return new Window(events, (now - t10) / 1e9, cpu, jvm, broker10 < 0 || b < 0 ? -1 : b - broker10);
+        return new Window(events, (now - t10) / 1e9, cpu, jvm, broker10 < 0 || b < 0 ? -1 : b - broker10,
+            streamThreads(prefix));
       }
       if (now - lastPrint >= 5_000_000_000L) {
         double rate = (done - printedDone) / ((now - printedAt) / 1e9);
@@ -83,6 +88,15 @@ final class RunMeter {
         printedAt = now;
       }
     }
+  }
+
+  /** The live stream threads of one client. */
+  static int streamThreads(String prefix) {
+    int n = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith(prefix) && t.getName().contains("-StreamThread-")) n++;
+    }
+    return n;
   }
 
   /** CPU time of the live stream threads of one client (ns). */

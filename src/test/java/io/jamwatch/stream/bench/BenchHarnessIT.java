@@ -54,7 +54,11 @@ class BenchHarnessIT {
     for (StreamHarness.Result x : r.results()) {
       assertEquals(StreamsConfig.EXACTLY_ONCE_V2, x.guarantee());
       assertTrue(x.window().events() >= 1_800, x.toString());
-      assertTrue(x.window().eventsPerSecond() > 0 && x.window().streamCpuNanos() > 0, "stream thread found: " + x);
+      assertTrue(x.window().eventsPerSecond() > 0, "events/s measured: " + x);
+      // The stream thread is found by name (its CPU over a 2,000-event window can read 0 ns on a
+      // kernel that accounts CPU in 10 ms ticks, so the count is checked, not the CPU).
+      assertEquals(1, x.window().streamThreads(), "stream thread found: " + x);
+      assertTrue(x.window().streamCpuNanos() >= 0, "stream thread CPU read: " + x);
     }
     assertTrue(r.latency().samples() > 0, "latency run timed scores: " + r.latency());
     assertTrue(r.markdown().contains("| 40 | exactly_once_v2 | jamwatch |"), r.markdown());
