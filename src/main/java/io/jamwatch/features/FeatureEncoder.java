@@ -105,18 +105,16 @@ public final class FeatureEncoder {
       if (v == null || !Float.isFinite(v)) {
         out[2 * i] = 0f;
         out[2 * i + 1] = 1f;
-      } else if (alpha == 0) {
-        out[2 * i] = standardise(transforms[i].apply(v), means[i], stds[i]);
-        out[2 * i + 1] = 0f;
       } else {
-        double z = unclipped(i, v, dev, off);
-        out[2 * i] = (float) Math.max(-clip, Math.min(clip, z));
+        out[2 * i] = (float) Math.max(-clip, Math.min(clip, unclipped(i, v, dev, off)));
         out[2 * i + 1] = 0f;
-        // exponentially weighted moments (West 1979's incremental form), after the event is encoded
-        int k = off + 2 * i;
-        double d = transforms[i].apply(v) - dev[k];
-        dev[k] += alpha * d;
-        dev[k + 1] = (1 - alpha) * (dev[k + 1] + alpha * d * d);
+        if (alpha != 0) {
+          // the device's exponentially weighted moments (West 1979's incremental form), after the event is encoded
+          int k = off + 2 * i;
+          double d = transforms[i].apply(v) - dev[k];
+          dev[k] += alpha * d;
+          dev[k + 1] = (1 - alpha) * (dev[k + 1] + alpha * d * d);
+        }
       }
     }
     Arrays.fill(out, spec.eventTypeOffset(), gapOffset, 0f);
