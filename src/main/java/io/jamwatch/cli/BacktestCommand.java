@@ -57,13 +57,28 @@ public final class BacktestCommand implements Callable<Integer> {
   @Option(names = "--fa-budget", defaultValue = "0.5", description = "False alarms per device-hour of each detector's operating point. Default: ${DEFAULT-VALUE}.")
   double faBudget;
 
+  @Option(names = "--alert-signal", defaultValue = "model",
+      description = "What the models' alerts are raised on: model (each file's own), ladder (the horizon ladder's signal,"
+          + " each alert judged on the horizon it claims; models with extra horizons only) or primary (the score alone,"
+          + " judged on --horizon-seconds). Default: ${DEFAULT-VALUE}.")
+  String alertSignal;
+
   @Option(names = "--ewma-alpha", defaultValue = "0.01", description = "EWMA z-score baseline's weight of the newest value. Default: ${DEFAULT-VALUE}.")
   double ewmaAlpha;
+
+  /** A model file with the --alert-signal override applied. */
+  private ScoringModel load(Path p) throws java.io.IOException {
+    if (alertSignal.equals("model")) return ScoringModel.load(p, runtime.runtime());
+    byte[] b = ScoringModel.withAlertSignal(java.nio.file.Files.readAllBytes(p), alertSignal.equals("ladder"));
+    return ScoringModel.load(b, p.toString(), runtime.runtime());
+  }
 
   @Override
   public Integer call() throws Exception {
     long total = ScoreCommand.count(logs);
-    ScoringModel main = ScoringModel.load(model, runtime.runtime());
+    if (!List.of("model", "ladder", "primary").contains(alertSignal))
+      throw new IllegalArgumentException("--alert-signal must be model, ladder or primary, got " + alertSignal);
+    ScoringModel main = load(model);
     long horizon = horizonSeconds > 0 ? horizonSeconds * 1000
         : main.metadata().horizonSeconds() > 0 ? main.metadata().horizonSeconds() * 1000 : 120_000L;
     Backtest.Settings s = Backtest.Settings.defaults().withHorizon(horizon)
@@ -91,12 +106,18 @@ public final class BacktestCommand implements Callable<Integer> {
     List<EventDetector> dets = new ArrayList<>();
     dets.add(EventDetector.model(name(model), main));
     for (Path p : baselineModels) {
-      dets.add(EventDetector.model(name(p), ScoringModel.load(p, runtime.runtime())));
+      dets.add(EventDetector.model(name(p), load(p)));
     }
     if (windowBaseline) {
       System.err.println("training the 60-s window baseline on " + choose + " ...");
       WindowBaseline wb = WindowBaseline.train(choose, horizon);
       dets.add(trainLogs == null ? inSample(wb.detector()) : wb.detector());
+      if (main.metadata().alertOnLadder()) {
+        // The ladder model's fair baseline: the same window, one regression per horizon, alerts on the ladder.
+        System.err.println("training the 60-s window baseline on the horizon ladder on " + choose + " ...");
+        EventDetector wl = WindowBaseline.ladderDetector(choose, main.ladder());
+        dets.add(trainLogs == null ? inSample(wl) : wl);
+      }
     }
     dets.add(EventDetector.ewma(ewmaAlpha, 30));
     dets.add(EventDetector.reading(best[0], Integer.parseInt(best[1]), why));
@@ -158,6 +179,16 @@ public final class BacktestCommand implements Callable<Integer> {
       @Override
       public float score(io.jamwatch.avro.ScannerEvent e) {
         return d.score(e);
+      }
+
+      @Override
+      public io.jamwatch.scoring.HorizonLadder ladder() {
+        return d.ladder();
+      }
+
+      @Override
+      public float[] rungScores() {
+        return d.rungScores();
       }
     };
   }

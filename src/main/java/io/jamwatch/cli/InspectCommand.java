@@ -87,6 +87,11 @@ public final class InspectCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "heads      %s; score from %s%n", m.toProps().get(ModelMetadata.PREFIX + "heads"), m.scoreHead().key());
     out.printf(Locale.ROOT, "horizon    %d s; alert raise >= %s, clear < %s; warm-up %d events%n", m.horizonSeconds(),
         m.raiseThreshold(), m.clearThreshold(), m.warmupEvents());
+    if (!m.extraHorizonSeconds().isEmpty())
+      out.printf(Locale.ROOT, "ladder     extra horizons %s s; alerts raised on %s%n",
+          m.extraHorizonSeconds().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")),
+          m.alertOnLadder() ? "the whole ladder (each alert claims the shortest horizon at the raise threshold)"
+              : "the primary score alone");
     if (m.surpriseStats() != null)
       out.printf(Locale.ROOT, "surprise   ln(MSE+eps) mean %s std %s; short window %d, long window %s%n",
           m.surpriseStats().logMean(), m.surpriseStats().logStd(), m.surpriseStats().shortWindow(),

@@ -71,8 +71,15 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--extra-horizons", split = ",", converter = DurationMillis.class,
       description = "Extra risk horizons beside --horizon, one output each (the horizon ladder, e.g. 600s,30m): the model"
-          + " says \"a jam within ~10 min\" as well as within the primary horizon; alerts name the shortest horizon that is likely.")
+          + " says \"a jam within ~10 min\" as well as within the primary horizon; see --alert-signal.")
   List<Long> extraHorizonsMillis = new java.util.ArrayList<>();
+
+  @Option(names = "--alert-signal", defaultValue = "ladder",
+      description = "With --extra-horizons: what alerts are raised on. ladder (default): the largest probability over"
+          + " all horizons, each alert claiming (and judged on) the shortest horizon whose probability reached the raise"
+          + " threshold, so a jam is warned of as soon as any horizon sees it; primary: the --horizon score alone."
+          + " The raise threshold is chosen the same way.")
+  String alertSignal;
 
   @Option(names = "--epochs", defaultValue = "20", description = "Maximum epochs. Default: ${DEFAULT-VALUE}.")
   int epochs;
@@ -134,6 +141,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     try {
+      if (!"ladder".equals(alertSignal) && !"primary".equals(alertSignal))
+        throw new IllegalArgumentException("--alert-signal must be ladder or primary, got " + alertSignal);
       return compare == null || compare.isEmpty() ? trainOne() : compareCells();
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println();
@@ -324,6 +333,7 @@ public final class TrainCommand implements Callable<Integer> {
             .withThresholds(raise, clear)
             .withHorizonSeconds(c.horizonMillis() / 1000)
             .withExtraHorizonSeconds(c.extraHorizonsMillis().stream().map(h -> h / 1000).toList())
+            .withAlertOnLadder(alertOnLadder(c))
             .withDataFingerprint(data.fingerprint())
             .withValidationMetrics(r.metrics())
             .withProvenance(prov);
@@ -339,15 +349,21 @@ public final class TrainCommand implements Callable<Integer> {
     return id;
   }
 
+  /** Whether alerts are raised on the horizon ladder (it needs extra horizons). */
+  private boolean alertOnLadder(TrainConfig c) {
+    return !c.extraHorizonsMillis().isEmpty() && "ladder".equals(alertSignal);
+  }
+
   private String commandLine(TrainConfig c, Path model) {
     return String.format(Locale.ROOT,
         "jamwatch train --logs %s --cell %s --hidden %d --layers %d --head %s --horizon %ds --epochs %d --seed %d"
-            + " --batch %d --window %d --lr %s --dropout %s --threads %d%s%s%s --out %s",
+            + " --batch %d --window %d --lr %s --dropout %s --threads %d%s%s%s%s --out %s",
         logs, c.cell().name().toLowerCase(Locale.ROOT), c.hidden(), c.layers(), c.head().id(), c.horizonMillis() / 1000,
         c.epochs(), c.seed(), c.batchSize(), c.window(), c.learningRate(), c.dropout(), c.threads(),
         c.maxSeconds() > 0 ? " --max-seconds " + c.maxSeconds() : "", c.warmStart() ? " --warm-start" : "",
         c.extraHorizonsMillis().isEmpty() ? ""
             : " --extra-horizons " + String.join(",", c.extraHorizonsMillis().stream().map(h -> h / 1000 + "s").toList()),
+        !c.extraHorizonsMillis().isEmpty() && !alertOnLadder(c) ? " --alert-signal primary" : "",
         model);
   }
 

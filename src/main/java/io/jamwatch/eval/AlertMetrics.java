@@ -23,7 +23,9 @@ import java.util.function.Predicate;
  * stream).
  *
  * <ul>
- *   <li>A jam is <b>caught</b> when an episode is raised in [jamTime - horizon, jamTime); its lead
+ *   <li>A jam is <b>caught</b> when an episode is raised in [jamTime - horizon, jamTime), the
+ *       horizon being the one the episode claimed (alerts on a horizon ladder, {@link
+ *       io.jamwatch.scoring.HorizonLadder}) or else the rule's; its lead
  *       time is {@code jamTime - raise} of the first such episode. An alert raised earlier and
  *       still open does not count: otherwise a detector that alarms for ever would catch every jam
  *       with one alert and no false alarm.
@@ -151,19 +153,24 @@ public final class AlertMetrics {
   }
 
   /**
-   * Measured alert episodes [raise, clear) of one device under {@code policy}; clear =
-   * Long.MAX_VALUE while still open at the end.
+   * Measured alert episodes {raise, clear, claimed horizon} of one device under {@code policy}:
+   * clear = Long.MAX_VALUE while still open at the end; claim 0 = the rule's horizon (a trace
+   * without a ladder).
    */
   static List<long[]> episodes(DeviceTrace d, AlertPolicy policy) {
+    return episodes(d, d.alertScores(), policy);
+  }
+
+  private static List<long[]> episodes(DeviceTrace d, float[] signal, AlertPolicy policy) {
     List<long[]> out = new ArrayList<>();
     AlertState s = new AlertState();
     long[] open = null;
     for (int i = 0; i < d.times().length; i++) {
       long t = d.times()[i];
-      AlertPolicy.Transition tr = policy.apply(s, d.scores()[i], t, d.warming()[i]);
+      AlertPolicy.Transition tr = policy.apply(s, signal[i], t, d.warming()[i]);
       if (tr == AlertPolicy.Transition.RAISED) {
         if (!d.inJam()[i] && t >= d.scoredFromMillis()) {
-          open = new long[] {t, Long.MAX_VALUE};
+          open = new long[] {t, Long.MAX_VALUE, d.claimMillis(i, policy.raiseThreshold())};
           out.add(open);
         }
       } else if (tr == AlertPolicy.Transition.CLEARED && open != null) {
@@ -211,10 +218,10 @@ public final class AlertMetrics {
         }
         jams++;
         byMech.merge(j.mechanism(), 1, Integer::sum);
-        long from = j.jamTime() - horizonMillis;
         int hit = -1;
         for (int k = 0; k < eps.size(); k++) {
           long[] e = eps.get(k);
+          long from = j.jamTime() - (e[2] > 0 ? e[2] : horizonMillis);
           if (e[0] >= from && e[0] < j.jamTime()) {
             useful[k] = true;
             if (hit < 0) {
@@ -246,7 +253,8 @@ public final class AlertMetrics {
   }
 
   /**
-   * Candidate thresholds: up to {@code max} distinct score quantiles, highest first; only scores in
+   * Candidate thresholds: up to {@code max} distinct quantiles of the alert scores (the ladder's
+   * signal on a ladder trace), highest first; only scores in
    * (0, 1] (the policy's raise range).
    */
   public static double[] candidateThresholds(List<DeviceTrace> devices, int max) {
@@ -257,8 +265,9 @@ public final class AlertMetrics {
     float[] all = new float[n];
     int k = 0;
     for (DeviceTrace d : devices) {
-      System.arraycopy(d.scores(), 0, all, k, d.scores().length);
-      k += d.scores().length;
+      float[] a = d.alertScores();
+      System.arraycopy(a, 0, all, k, a.length);
+      k += a.length;
     }
     Arrays.sort(all);
     java.util.TreeSet<Double> set = new java.util.TreeSet<>();

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.function.LongConsumer;
 import java.util.function.ToLongFunction;
 import io.jamwatch.scoring.AlertPolicy;
+import io.jamwatch.scoring.HorizonLadder;
 
 /**
  * Scores every detector on the same events of a recorded log and measures them the same way.
@@ -121,20 +122,29 @@ public final class Backtest {
     long[] times = new long[256];
     byte[] types = new byte[256];
     float[][] scores;
+    final float[][][] rungs; // [detector][rung][event], null for a detector without a ladder
     int n;
 
-    DeviceColumns(String id, int detectors) {
+    DeviceColumns(String id, List<EventDetector> detectors) {
       this.id = id;
-      scores = new float[detectors][256];
+      scores = new float[detectors.size()][256];
+      rungs = new float[detectors.size()][][];
+      for (int k = 0; k < rungs.length; k++) {
+        HorizonLadder l = detectors.get(k).ladder();
+        if (l != null) rungs[k] = new float[l.rungs()][256];
+      }
     }
 
-    void add(long t, EventType type, float[] s, boolean warm) {
+    void add(long t, EventType type, float[] s, boolean warm, List<EventDetector> detectors) {
       if (n == times.length) {
         times = Arrays.copyOf(times, n * 2);
         warming = Arrays.copyOf(warming, n * 2);
         types = Arrays.copyOf(types, n * 2);
         for (int k = 0; k < scores.length; k++) {
           scores[k] = Arrays.copyOf(scores[k], n * 2);
+          if (rungs[k] != null) {
+            for (int r = 0; r < rungs[k].length; r++) rungs[k][r] = Arrays.copyOf(rungs[k][r], n * 2);
+          }
         }
       }
       times[n] = t;
@@ -142,8 +152,20 @@ public final class Backtest {
       types[n] = (byte) type.ordinal();
       for (int k = 0; k < s.length; k++) {
         scores[k][n] = s[k];
+        if (rungs[k] != null) {
+          float[] p = detectors.get(k).rungScores();
+          for (int r = 0; r < rungs[k].length; r++) rungs[k][r][n] = p[r];
+        }
       }
       n++;
+    }
+
+    /** Detector {@code k}'s rung columns trimmed to the events, or null. */
+    float[][] rungs(int k) {
+      if (rungs[k] == null) return null;
+      float[][] out = new float[rungs[k].length][];
+      for (int r = 0; r < out.length; r++) out[r] = Arrays.copyOf(rungs[k][r], n);
+      return out;
     }
 
     /** Light events (type and time only), enough for the Labeller. */
@@ -185,9 +207,9 @@ public final class Backtest {
           }
         }
         boolean warm = detectors.get(0).warming();
-        DeviceColumns dc = devices.computeIfAbsent(e.getDeviceId(), d -> new DeviceColumns(d, s.length));
+        DeviceColumns dc = devices.computeIfAbsent(e.getDeviceId(), d -> new DeviceColumns(d, detectors));
         dc.line = e.getLineId();
-        dc.add(e.getEventTime().toEpochMilli(), e.getType(), s, warm);
+        dc.add(e.getEventTime().toEpochMilli(), e.getType(), s, warm, detectors);
       }
     } catch (Exception ex) {
       if (ex instanceof RuntimeException r) {
@@ -264,8 +286,9 @@ public final class Backtest {
             y[m++] = l[i] == Labeller.POSITIVE;
           }
         }
+        HorizonLadder ladder = scaled ? null : detectors.get(k).ladder();
         traces.add(new DeviceTrace(d.id, d.line, Arrays.copyOf(d.times, d.n), ds, Arrays.copyOf(d.warming, d.n), inJam,
-            f, jams.getOrDefault(d.id, List.of())));
+            f, jams.getOrDefault(d.id, List.of()), ladder, ladder == null ? null : d.rungs(k)));
       }
       List<RankingMetrics.Point> curve = RankingMetrics.curve(sc, y);
       double[] th = AlertMetrics.candidateThresholds(traces, s.thresholds());

@@ -1,6 +1,7 @@
 package io.jamwatch.eval;
 
 import io.jamwatch.avro.ScannerEvent;
+import io.jamwatch.scoring.HorizonLadder;
 import io.jamwatch.scoring.ScoringModel;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,6 +25,19 @@ public interface EventDetector extends AutoCloseable {
     return false;
   }
 
+  /**
+   * The horizon ladder the detector raises alerts on ({@link HorizonLadder}), or null: alerts on
+   * {@link #score}, judged on the backtest's horizon.
+   */
+  default HorizonLadder ladder() {
+    return null;
+  }
+
+  /** With a {@link #ladder}: the last scored event's rung probabilities ([0] = its score), live. */
+  default float[] rungScores() {
+    return null;
+  }
+
   /** The detector's own {raise, clear} thresholds (a model's metadata), or null. */
   default float[] ownThresholds() {
     return null;
@@ -32,11 +46,25 @@ public interface EventDetector extends AutoCloseable {
   @Override
   default void close() {}
 
-  /** A jamwatch model through the stream's own stepping path ({@link OfflineScorer}). */
+  /**
+   * A jamwatch model through the stream's own stepping path ({@link OfflineScorer}); a model that
+   * raises alerts on its horizon ladder carries it ({@link #ladder}).
+   */
   static EventDetector model(String name, ScoringModel model) {
     OfflineScorer s = new OfflineScorer(model);
+    HorizonLadder ladder = model.metadata() != null && model.metadata().alertOnLadder() ? model.ladder() : null;
     return new EventDetector() {
       private boolean warm;
+
+      @Override
+      public HorizonLadder ladder() {
+        return ladder;
+      }
+
+      @Override
+      public float[] rungScores() {
+        return model.rungScores();
+      }
 
       @Override
       public boolean warming() {
@@ -56,14 +84,17 @@ public interface EventDetector extends AutoCloseable {
       @Override
       public String describe() {
         return model.metadata().cell() + " H=" + model.metadata().hiddenSize() + "x" + model.metadata().layers()
-            + ", " + model.metadata().scoreHead().key() + " head, model " + model.modelId().substring(0, 12);
+            + ", " + model.metadata().scoreHead().key() + " head" + (ladder == null ? "" : ", alerts on the horizon ladder")
+            + ", model " + model.modelId().substring(0, 12);
       }
 
       @Override
       public float score(ScannerEvent e) {
         OfflineScorer.Scored r = s.score(e);
         warm = r.warming();
-        return r.reject() == null ? r.score() : Float.NaN;
+        if (r.reject() != null) return Float.NaN;
+        if (ladder != null) model.alertSignal(r.score()); // the same step's rungs, as the stream's alert policy sees them
+        return r.score();
       }
 
       @Override

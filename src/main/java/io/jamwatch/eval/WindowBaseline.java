@@ -4,6 +4,7 @@ import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.logs.Labeller;
 import io.jamwatch.logs.RecordedLogReader;
 import java.nio.file.Path;
+import io.jamwatch.scoring.HorizonLadder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -162,6 +163,56 @@ public final class WindowBaseline {
       public float score(ScannerEvent e) {
         live.add(e, raw);
         return (float) model.probability(standardise(raw, mean, std));
+      }
+    };
+  }
+
+  /**
+   * The window baseline on a horizon ladder, as a ladder model raises alerts: one logistic regression
+   * per horizon of {@code ladder} (rung 0 first), each trained on its own labels, on the same
+   * 60-s window features; its score is rung 0's probability, and alerts are raised on the ladder's
+   * signal, each claiming its horizon ({@link HorizonLadder}). A ladder model's fair baseline.
+   */
+  public static EventDetector ladderDetector(Path logs, HorizonLadder ladder) {
+    List<WindowBaseline> rungs = new ArrayList<>();
+    for (int r = 0; r < ladder.rungs(); r++) rungs.add(train(logs, ladder.millis(r)));
+    WindowBaseline first = rungs.get(0);
+    WindowFeatures live = new WindowFeatures(first.spec.windowMillis(), first.spec.readings());
+    double[] raw = new double[live.size()];
+    float[] p = new float[ladder.rungs()];
+    StringBuilder hs = new StringBuilder();
+    for (int r = 0; r < ladder.rungs(); r++) hs.append(r == 0 ? "" : "/").append(ladder.millis(r) / 1000).append(" s");
+    return new EventDetector() {
+      @Override
+      public String name() {
+        return "window-60s-ladder";
+      }
+
+      @Override
+      public String describe() {
+        return "window baseline on the horizon ladder " + hs + ": one L2 logistic regression per horizon on the last 60 s"
+            + " of the scanner's events (" + live.size() + " features), alerts on the ladder's signal; trained on "
+            + first.trainedOn;
+      }
+
+      @Override
+      public HorizonLadder ladder() {
+        return ladder;
+      }
+
+      @Override
+      public float[] rungScores() {
+        return p;
+      }
+
+      @Override
+      public float score(ScannerEvent e) {
+        live.add(e, raw);
+        for (int r = 0; r < p.length; r++) {
+          WindowBaseline b = rungs.get(r);
+          p[r] = (float) b.model.probability(standardise(raw, b.mean, b.std));
+        }
+        return p[0];
       }
     };
   }

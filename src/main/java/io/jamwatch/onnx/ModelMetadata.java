@@ -36,6 +36,10 @@ import java.util.TreeMap;
  * @param provenance        free-form training provenance (config, seed, command line)
  * @param extraHorizonSeconds risk head's horizon ladder: the extra horizons, in seconds, of output
  *     {@value #HORIZONS_OUTPUT} [T, B, K] (K = their number, in this order); empty = no such output
+ * @param alertOnLadder     alerts are raised on the whole horizon ladder (the primary score and
+ *     every extra horizon's probability, each alert claiming the shortest horizon whose probability
+ *     reached the raise threshold: scoring/HorizonLadder), not on the primary score alone; the raise
+ *     threshold was chosen that way. Written as {@code jamwatch.alert_signal=ladder} only when true
  */
 public record ModelMetadata(
     CellType cell,
@@ -56,7 +60,8 @@ public record ModelMetadata(
     int warmupEvents,
     String exporterVersion,
     Map<String, String> provenance,
-    List<Long> extraHorizonSeconds) {
+    List<Long> extraHorizonSeconds,
+    boolean alertOnLadder) {
 
   /** Name of the horizon ladder's output [T, B, K], the probability of a jam within each extra horizon. */
   public static final String HORIZONS_OUTPUT = "score_horizons";
@@ -68,7 +73,18 @@ public record ModelMetadata(
       ForecastSurprise.Stats surpriseStats, int warmupEvents, String exporterVersion, Map<String, String> provenance) {
     this(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead, featureSpec,
         horizonSeconds, raiseThreshold, clearThreshold, dataFingerprint, validationMetrics, surpriseStats,
-        warmupEvents, exporterVersion, provenance, List.of());
+        warmupEvents, exporterVersion, provenance, List.of(), false);
+  }
+
+  /** Alerts on the primary score alone. */
+  public ModelMetadata(CellType cell, int layers, int hiddenSize, int inputSize, boolean linearBeforeReset,
+      boolean hasRisk, boolean hasForecast, Head scoreHead, FeatureSpec featureSpec, long horizonSeconds,
+      float raiseThreshold, float clearThreshold, String dataFingerprint, Map<String, Double> validationMetrics,
+      ForecastSurprise.Stats surpriseStats, int warmupEvents, String exporterVersion, Map<String, String> provenance,
+      List<Long> extraHorizonSeconds) {
+    this(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead, featureSpec,
+        horizonSeconds, raiseThreshold, clearThreshold, dataFingerprint, validationMetrics, surpriseStats,
+        warmupEvents, exporterVersion, provenance, extraHorizonSeconds, false);
   }
 
   /** Version of the metadata layout; a reader refuses another. */
@@ -126,6 +142,8 @@ public record ModelMetadata(
       throw new IllegalArgumentException("metadata: extra horizons need the risk head");
     for (long h : extraHorizonSeconds)
       if (h <= 0) throw new IllegalArgumentException("metadata: extra horizons must be > 0 s, got " + h);
+    if (alertOnLadder && extraHorizonSeconds.isEmpty())
+      throw new IllegalArgumentException("metadata: alerts on the horizon ladder need extra horizons");
     for (String k : provenance.keySet())
       if (k.isEmpty() || k.contains("=")) throw new IllegalArgumentException("metadata: bad provenance key '" + k + "'");
   }
@@ -144,49 +162,56 @@ public record ModelMetadata(
   public ModelMetadata withScoreHead(Head h) {
     return new ModelMetadata(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, h,
         featureSpec, horizonSeconds, raiseThreshold, clearThreshold, dataFingerprint, validationMetrics,
-        surpriseStats, warmupEvents, exporterVersion, provenance, extraHorizonSeconds);
+        surpriseStats, warmupEvents, exporterVersion, provenance, extraHorizonSeconds, alertOnLadder);
   }
 
   public ModelMetadata withThresholds(float raise, float clear) {
     return new ModelMetadata(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead,
         featureSpec, horizonSeconds, raise, clear, dataFingerprint, validationMetrics,
-        surpriseStats, warmupEvents, exporterVersion, provenance, extraHorizonSeconds);
+        surpriseStats, warmupEvents, exporterVersion, provenance, extraHorizonSeconds, alertOnLadder);
   }
 
   public ModelMetadata withHorizonSeconds(long s) {
     return new ModelMetadata(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead,
         featureSpec, s, raiseThreshold, clearThreshold, dataFingerprint, validationMetrics,
-        surpriseStats, warmupEvents, exporterVersion, provenance, extraHorizonSeconds);
+        surpriseStats, warmupEvents, exporterVersion, provenance, extraHorizonSeconds, alertOnLadder);
   }
 
   public ModelMetadata withDataFingerprint(String fp) {
     return new ModelMetadata(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead,
         featureSpec, horizonSeconds, raiseThreshold, clearThreshold, fp, validationMetrics,
-        surpriseStats, warmupEvents, exporterVersion, provenance, extraHorizonSeconds);
+        surpriseStats, warmupEvents, exporterVersion, provenance, extraHorizonSeconds, alertOnLadder);
   }
 
   public ModelMetadata withValidationMetrics(Map<String, Double> m) {
     return new ModelMetadata(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead,
         featureSpec, horizonSeconds, raiseThreshold, clearThreshold, dataFingerprint, m,
-        surpriseStats, warmupEvents, exporterVersion, provenance, extraHorizonSeconds);
+        surpriseStats, warmupEvents, exporterVersion, provenance, extraHorizonSeconds, alertOnLadder);
   }
 
   public ModelMetadata withWarmupEvents(int n) {
     return new ModelMetadata(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead,
         featureSpec, horizonSeconds, raiseThreshold, clearThreshold, dataFingerprint, validationMetrics,
-        surpriseStats, n, exporterVersion, provenance, extraHorizonSeconds);
+        surpriseStats, n, exporterVersion, provenance, extraHorizonSeconds, alertOnLadder);
   }
 
   public ModelMetadata withProvenance(Map<String, String> p) {
     return new ModelMetadata(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead,
         featureSpec, horizonSeconds, raiseThreshold, clearThreshold, dataFingerprint, validationMetrics,
-        surpriseStats, warmupEvents, exporterVersion, p, extraHorizonSeconds);
+        surpriseStats, warmupEvents, exporterVersion, p, extraHorizonSeconds, alertOnLadder);
   }
 
   public ModelMetadata withExtraHorizonSeconds(List<Long> h) {
     return new ModelMetadata(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead,
         featureSpec, horizonSeconds, raiseThreshold, clearThreshold, dataFingerprint, validationMetrics,
-        surpriseStats, warmupEvents, exporterVersion, provenance, h);
+        surpriseStats, warmupEvents, exporterVersion, provenance, h, alertOnLadder);
+  }
+
+  /** Alerts raised on the horizon ladder ({@code true}; needs one) or on the primary score alone. */
+  public ModelMetadata withAlertOnLadder(boolean ladder) {
+    return new ModelMetadata(cell, layers, hiddenSize, inputSize, linearBeforeReset, hasRisk, hasForecast, scoreHead,
+        featureSpec, horizonSeconds, raiseThreshold, clearThreshold, dataFingerprint, validationMetrics,
+        surpriseStats, warmupEvents, exporterVersion, provenance, extraHorizonSeconds, ladder);
   }
 
   /** Refuses weights this metadata does not describe (a file must never mislabel its network). */
@@ -221,6 +246,7 @@ public record ModelMetadata(
           extraHorizonSeconds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
       p.put(PREFIX + "extra_horizon_output", HORIZONS_OUTPUT);
     }
+    if (alertOnLadder) p.put(PREFIX + "alert_signal", "ladder");
     p.put(PREFIX + "raise_threshold", Float.toString(raiseThreshold));
     p.put(PREFIX + "clear_threshold", Float.toString(clearThreshold));
     p.put(PREFIX + "data_fingerprint", dataFingerprint);
@@ -292,7 +318,17 @@ public record ModelMetadata(
         cell, p.integer("layers"), p.integer("hidden_size"), p.integer("input_size"), lbr.equals("1"),
         risk, forecast, Head.parse(p.get("score_head")), spec, p.lng("horizon_seconds"),
         p.flt("raise_threshold"), p.flt("clear_threshold"), p.get("data_fingerprint"), metrics, stats,
-        p.integer("warmup_events"), p.get("exporter_version"), prov, extraHorizons(props));
+        p.integer("warmup_events"), p.get("exporter_version"), prov, extraHorizons(props), alertSignal(props));
+  }
+
+  private static boolean alertSignal(Map<String, String> props) {
+    String v = props.getOrDefault(PREFIX + "alert_signal", "primary");
+    return switch (v) {
+      case "primary" -> false;
+      case "ladder" -> true;
+      default -> throw new IllegalArgumentException(
+          "model metadata key jamwatch.alert_signal must be primary or ladder, got " + v);
+    };
   }
 
   private static List<Long> extraHorizons(Map<String, String> props) {

@@ -23,7 +23,18 @@ public final class AlertState {
    * pending[0..pendingCount)} (see {@link AlertOutcomes}); grown on demand, reused otherwise.
    */
   public long[] pending = new long[4];
+  /**
+   * The horizon each pending raise claimed, in millis, parallel to {@link #pending} (0: the
+   * outcome horizon's default, for raises stored before alerts claimed their own horizon).
+   */
+  public long[] pendingHorizon = new long[4];
   public int pendingCount;
+
+  /** Makes room for {@code n} pending raises (both arrays), keeping the first {@link #pendingCount}. */
+  public void ensurePending(int n) {
+    if (pending.length < n) pending = java.util.Arrays.copyOf(pending, Math.max(n, 2 * pending.length));
+    if (pendingHorizon.length < pending.length) pendingHorizon = java.util.Arrays.copyOf(pendingHorizon, pending.length);
+  }
 
   public boolean everCleared() {
     return lastClearedAt != NEVER;

@@ -15,8 +15,10 @@ import io.jamwatch.avro.ScannerEvent;
  *       model, silence gap);
  *   <li>one step of the model ({@link ScoringModel#score}; for an unsupervised head the detector
  *       runs inside it);
- *   <li>the alert policy on the score, and the pending alert outcomes it settles ({@link
- *       AlertOutcomes}: resolved ones go to the sink before this event's own RAISED is recorded);
+ *   <li>the alert policy on the model's alert signal (the score, or on a ladder model the largest
+ *       of its horizons' probabilities, {@link HorizonLadder}), and the pending alert outcomes it
+ *       settles ({@link AlertOutcomes}: resolved ones go to the sink before this event's own RAISED
+ *       is recorded, with the horizon it claims);
  *   <li>the eventId remembered, the record stamped with the model, score and wall clock.
  * </ol>
  *
@@ -48,6 +50,10 @@ public final class DeviceScorer {
     public boolean warming;
     public Reset reset = Reset.NONE;
     public AlertPolicy.Transition transition = AlertPolicy.Transition.NONE;
+    /** What the alert policy saw: the score, or on a ladder model the ladder's signal (NaN: no alert policy). */
+    public float alertScore = Float.NaN;
+    /** On RAISED, the horizon the alert claims and is judged on (0: the default outcome horizon); else 0. */
+    public long horizonMillis;
 
     /** True when the stored memory was continued (not reset). */
     public boolean restored() {
@@ -55,7 +61,7 @@ public final class DeviceScorer {
     }
   }
 
-  private static final AlertOutcomes.Sink DISCARD = (raisedAt, jam, lead) -> {};
+  private static final AlertOutcomes.Sink DISCARD = (raisedAt, jam, lead, horizon) -> {};
 
   private final ScoringModel model;
   private final long fingerprint;
@@ -111,6 +117,8 @@ public final class DeviceScorer {
     o.warming = false;
     o.reset = Reset.NONE;
     o.transition = AlertPolicy.Transition.NONE;
+    o.alertScore = Float.NaN;
+    o.horizonMillis = 0L;
     o.reject = policy.checkEvent(e, wallClockNow);
     if (o.reject != null) {
       return o;
@@ -138,10 +146,13 @@ public final class DeviceScorer {
     o.warming = warming;
     if (alerts != null) {
       d.alert.staleAlerted = false;
-      o.transition = alerts.apply(d.alert, score, t, warming);
+      float signal = model.alertSignal(score);
+      o.alertScore = signal;
+      o.transition = alerts.apply(d.alert, signal, t, warming);
       outcomes.resolve(d.alert, t, e.getType() == EventType.JAM, sink == null ? DISCARD : sink);
       if (o.transition == AlertPolicy.Transition.RAISED) {
-        outcomes.raised(d.alert, t);
+        o.horizonMillis = model.claimMillis(alerts.raiseThreshold());
+        outcomes.raised(d.alert, t, o.horizonMillis);
       }
     }
     policy.remember(d, e.getEventId());

@@ -62,6 +62,9 @@ public final class ScoringModel implements AutoCloseable {
   private final float[] x; // [F] work buffer
   private final long[] ladderMillis; // [K] the extra horizons (the horizon ladder), from the metadata
   private final float[] ladder; // [K] work buffer: their probabilities at the last step
+  private final boolean ladderAlerts; // alerts raised on the ladder (metadata alert_signal=ladder)
+  private final HorizonLadder alertLadder; // the horizons alerts claim; null without a primary horizon
+  private final float[] rungs; // [1 or K+1] the last alertSignal's rung probabilities
 
   private ScoringModel(String modelId, ModelMetadata meta, FeatureSpec spec, Stepper stepper, ModelRuntime runtime,
       DetectorConfig detector, int warmupEvents) {
@@ -81,6 +84,15 @@ public final class ScoringModel implements AutoCloseable {
     this.x = new float[spec.size()];
     this.ladderMillis = meta == null ? new long[0] : meta.extraHorizonSeconds().stream().mapToLong(v -> v * 1000).toArray();
     this.ladder = new float[ladderMillis.length];
+    this.ladderAlerts = meta != null && meta.alertOnLadder() && stepper != null;
+    long primary = meta == null ? 0 : meta.horizonSeconds() * 1000;
+    long[] claims = new long[ladderAlerts ? 1 + ladderMillis.length : 1];
+    claims[0] = primary;
+    if (ladderAlerts) System.arraycopy(ladderMillis, 0, claims, 1, ladderMillis.length);
+    this.alertLadder = primary > 0 ? new HorizonLadder(claims) : null;
+    if (ladderAlerts && alertLadder == null)
+      throw new IllegalArgumentException("model " + modelId + ": alerts on the horizon ladder need a primary horizon");
+    this.rungs = new float[claims.length];
   }
 
   /**
@@ -105,6 +117,28 @@ public final class ScoringModel implements AutoCloseable {
       if (b.getMetadataProps(i).getKey().equals(DETECTOR_PROP)) b.removeMetadataProps(i);
     }
     b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(DETECTOR_PROP).setValue(detector.toJson()));
+    return b.build().toByteArray();
+  }
+
+  /**
+   * Model bytes whose alerts are raised on the horizon ladder ({@code ladder}) or on the primary
+   * score alone (metadata {@code jamwatch.alert_signal}), the rest unchanged: for a backtest that
+   * compares the two on the same weights (the raise threshold in the file was chosen for the
+   * file's own signal).
+   */
+  public static byte[] withAlertSignal(byte[] model, boolean ladder) {
+    ModelProto proto;
+    try {
+      proto = ModelProto.parseFrom(model);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("not an ONNX model file: " + e.getMessage(), e);
+    }
+    String key = ModelMetadata.PREFIX + "alert_signal";
+    ModelProto.Builder b = proto.toBuilder();
+    for (int i = b.getMetadataPropsCount() - 1; i >= 0; i--) {
+      if (b.getMetadataProps(i).getKey().equals(key)) b.removeMetadataProps(i);
+    }
+    if (ladder) b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue("ladder"));
     return b.build().toByteArray();
   }
 
@@ -278,23 +312,46 @@ public final class ScoringModel implements AutoCloseable {
   }
 
   /**
-   * The horizon an alert raised at the last {@link #score} call claims ("jam risk within ~this"):
-   * the shortest of the model's horizons, its primary one ({@code score} is its probability) and its
-   * horizon ladder's (the {@value ModelMetadata#HORIZONS_OUTPUT} output of that same step), whose
-   * probability is at least 1/2; the longest one when none is. A model without a ladder claims its
-   * primary horizon (0 when it has none). Call before anything else steps this model (an
-   * explanation re-steps it).
+   * The horizons alerts may claim: the primary horizon, then the horizon ladder's (the {@value
+   * ModelMetadata#HORIZONS_OUTPUT} output) when alerts are raised on the ladder ({@link
+   * ModelMetadata#alertOnLadder}); null for a model without a primary horizon (an unsupervised
+   * score), whose alerts are judged on {@link AlertOutcomes#DEFAULT_HORIZON_MILLIS}.
    */
-  public long alertHorizonMillis(float score) {
-    long primary = meta == null ? 0 : meta.horizonSeconds() * 1000;
-    if (ladder.length == 0 || stepper == null) return primary;
+  public HorizonLadder ladder() {
+    return alertLadder;
+  }
+
+  /**
+   * The alert signal of the last {@link #score} call ({@code score} is what it returned): on a
+   * ladder model the largest of the rung probabilities of that same step ({@link
+   * HorizonLadder#signal}), kept for {@link #claimMillis}; else {@code score} itself. Call before
+   * anything else steps this model (an explanation re-steps it).
+   */
+  public float alertSignal(float score) {
+    rungs[0] = score;
+    if (!ladderAlerts) return score;
     stepper.horizonScores(ladder);
-    long best = score >= 0.5f ? primary : Long.MAX_VALUE, longest = primary;
-    for (int k = 0; k < ladder.length; k++) {
-      longest = Math.max(longest, ladderMillis[k]);
-      if (ladder[k] >= 0.5f && ladderMillis[k] < best) best = ladderMillis[k];
-    }
-    return best == Long.MAX_VALUE ? longest : best;
+    System.arraycopy(ladder, 0, rungs, 1, ladder.length);
+    return HorizonLadder.signal(rungs);
+  }
+
+  /**
+   * The rung probabilities behind the last {@link #alertSignal} ([0] the primary score), live and
+   * overwritten by the next call; only [0] on a model that alerts on its primary score.
+   */
+  public float[] rungScores() {
+    return rungs;
+  }
+
+  /**
+   * The horizon an alert raised at threshold {@code raise} on the last {@link #alertSignal} claims,
+   * and is judged on: on a ladder model the shortest horizon whose probability reached {@code raise}
+   * ({@link HorizonLadder#claim}); else the primary horizon; 0 for a model that states none (the
+   * outcome horizon's default).
+   */
+  public long claimMillis(float raise) {
+    if (alertLadder == null) return 0L;
+    return ladderAlerts ? alertLadder.claim(rungs, raise) : alertLadder.millis(0);
   }
 
   /**

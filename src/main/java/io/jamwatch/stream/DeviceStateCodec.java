@@ -19,7 +19,8 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * off  size        field
  *   0  1           magic 0x4A ('J'; an Avro single-object state, the version-2 form, starts 0xC3)
- *   1  1           version (3)
+ *   1  1           version (4; a version-3 state, whose pending outcomes are 6 bytes each
+ *                  without a claimed horizon, is read as it is)
  *   2  1           flags: bit0 alert open, bit1 STALE alerted, bit2 memory readable (0: migrated
  *                  from a version-1 state, reset at the next event)
  *   3  8   i64     model fingerprint (first 8 bytes of the SHA-256 model id, IdHash.modelFingerprint)
@@ -37,7 +38,9 @@ import java.nio.charset.StandardCharsets;
  *  65  2   u16     P: pending alert outcomes
  *  67  2   u16     N: line id bytes
  *  69  8R  i64[R]  IdHash of the last R eventIds, oldest first
- *      6P  i48[P]  event times of RAISED alerts whose outcome is open, oldest first
+ *      10P         RAISED alerts whose outcome is open, oldest first, each:
+ *          i48     its event time
+ *          u32     the horizon it claimed, in seconds (0: the default outcome horizon)
  *      N   utf-8   line id
  *      4S  f32[S]  h, then c (LSTM), then pred (forecast head): S = the model's sizes
  *      8D  f64[D]  detector state (unsupervised head)
@@ -53,7 +56,10 @@ import java.nio.charset.StandardCharsets;
  */
 public final class DeviceStateCodec {
   public static final byte MAGIC = 0x4A;
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
+  /** The previous compact version: pending outcomes without a claimed horizon. */
+  static final int VERSION_3 = 3;
+  private static final int PENDING_BYTES = 10, PENDING_BYTES_V3 = 6;
   static final int FIXED = 69;
   private static final int OPEN = 1, STALE = 2, READABLE = 4;
   private static final long I48_MIN = -(1L << 47);
@@ -79,7 +85,7 @@ public final class DeviceStateCodec {
     if (lineBytes > 0xFFFF || d.recentCount > 0xFFFF || a.pendingCount > 0xFFFF)
       throw new IllegalStateException("device state too large to store: line id " + lineBytes + " bytes, "
           + d.recentCount + " recent ids, " + a.pendingCount + " pending outcomes");
-    int size = FIXED + 8 * d.recentCount + 6 * a.pendingCount + lineBytes
+    int size = FIXED + 8 * d.recentCount + PENDING_BYTES * a.pendingCount + lineBytes
         + 4 * (m.h.length + m.c.length + m.pred.length) + 8 * m.detector.length;
     byte[] b = new byte[size];
     b[0] = MAGIC;
@@ -101,7 +107,13 @@ public final class DeviceStateCodec {
     I16.set(b, 67, (short) lineBytes);
     int o = FIXED;
     for (int i = 0; i < d.recentCount; i++, o += 8) I64.set(b, o, d.recent[i]);
-    for (int i = 0; i < a.pendingCount; i++, o += 6) putI48(b, o, a.pending[i]);
+    for (int i = 0; i < a.pendingCount; i++, o += PENDING_BYTES) {
+      putI48(b, o, a.pending[i]);
+      long claim = a.pendingHorizon[i] / 1000;
+      if (claim < 0 || claim > 0xFFFF_FFFFL)
+        throw new IllegalStateException("claimed horizon " + a.pendingHorizon[i] + " ms does not fit the stored device state");
+      I32.set(b, o + 6, (int) claim);
+    }
     o = putUtf8(b, o, lineId);
     o = putFloats(b, o, m.h);
     o = putFloats(b, o, m.c);
@@ -191,15 +203,27 @@ public final class DeviceStateCodec {
     a.aboveCount = (int) I32.get(b, 55);
     a.eventsSinceRaise = (int) I32.get(b, 59);
     int p = pendingCount(b);
-    if (a.pending.length < p) a.pending = new long[Math.max(4, p)];
+    a.ensurePending(p);
     int o = FIXED + 8 * recentCount(b);
-    for (int i = 0; i < p; i++, o += 6) a.pending[i] = getI48(b, o);
+    int step = pendingBytes(b);
+    for (int i = 0; i < p; i++, o += step) {
+      a.pending[i] = getI48(b, o);
+      a.pendingHorizon[i] = step == PENDING_BYTES ? 1000L * Integer.toUnsignedLong((int) I32.get(b, o + 6)) : 0L;
+    }
     a.pendingCount = p;
   }
 
-  /** True for the compact form of this version (false for an Avro version-2 state or garbage). */
+  /**
+   * True for the compact form of this version or of version 3 (false for an Avro version-2 state or
+   * garbage).
+   */
   public static boolean isCompact(byte[] b) {
-    return b.length >= FIXED && b[0] == MAGIC && b[1] == VERSION;
+    return b.length >= FIXED && b[0] == MAGIC && (b[1] == VERSION || b[1] == VERSION_3);
+  }
+
+  /** Bytes per pending outcome of a compact state of either version. */
+  private static int pendingBytes(byte[] b) {
+    return b[1] == VERSION_3 ? PENDING_BYTES_V3 : PENDING_BYTES;
   }
 
   /** True for a state in the previous form, an Avro single-object {@link DeviceState}. */
@@ -255,11 +279,11 @@ public final class DeviceStateCodec {
 
   public static String lineId(byte[] b) {
     int n = Short.toUnsignedInt((short) I16.get(b, 67));
-    return new String(b, FIXED + 8 * recentCount(b) + 6 * pendingCount(b), n, StandardCharsets.UTF_8);
+    return new String(b, FIXED + 8 * recentCount(b) + pendingBytes(b) * pendingCount(b), n, StandardCharsets.UTF_8);
   }
 
   private static int arraysOffset(byte[] b) {
-    return FIXED + 8 * recentCount(b) + 6 * pendingCount(b) + Short.toUnsignedInt((short) I16.get(b, 67));
+    return FIXED + 8 * recentCount(b) + pendingBytes(b) * pendingCount(b) + Short.toUnsignedInt((short) I16.get(b, 67));
   }
 
   // ---- migration ----

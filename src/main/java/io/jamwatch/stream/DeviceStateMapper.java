@@ -54,11 +54,10 @@ public final class DeviceStateMapper {
     a.staleAlerted = s.getStaleAlerted();
     a.eventsSinceRaise = s.getEventsSinceRaise();
     List<Long> p = s.getPendingOutcomes();
-    if (a.pending.length < p.size()) {
-      a.pending = new long[Math.max(4, p.size())];
-    }
+    a.ensurePending(p.size());
     for (int i = 0; i < p.size(); i++) {
       a.pending[i] = p.get(i);
+      a.pendingHorizon[i] = 0L; // the Avro form kept no claim: the default outcome horizon
     }
     a.pendingCount = p.size();
   }

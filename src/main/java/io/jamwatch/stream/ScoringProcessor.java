@@ -113,11 +113,10 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
     if (o.transition != AlertPolicy.Transition.NONE) {
       boolean raised = o.transition == AlertPolicy.Transition.RAISED;
       AlertState alert = device.alert;
-      long horizon = raised ? m.alertHorizonMillis(o.score) : 0L; // before explain() re-steps the model
       emitAlert(
           id, e.getLineId(), raised ? AlertKind.RAISED : AlertKind.CLEARED, t, alert.raisedAt,
-          m.modelId(), o.score, alert.peak, raised ? 0 : t - alert.raisedAt,
-          raised ? explain(m, e, o.restored() ? old : null, o.score) : List.of(), horizon);
+          m.modelId(), o.alertScore, alert.peak, raised ? 0 : t - alert.raisedAt,
+          raised ? explain(m, e, o.restored() ? old : null, o.score) : List.of(), o.horizonMillis);
     }
   }
 
@@ -166,7 +165,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
   private float outcomeScore;
   private final AlertOutcomes.Sink outcomeSink = this::emitOutcome;
 
-  private void emitOutcome(long raisedAt, boolean jamFollowed, long leadMillis) {
+  private void emitOutcome(long raisedAt, boolean jamFollowed, long leadMillis, long horizonMillis) {
     // An event's outcomes are settled inside apply, after its step: the score is the device's new last score.
     float score = outcomeOfEvent ? device.lastScore : outcomeScore;
     JamAlert a =
@@ -179,7 +178,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
             .setModelId(outcomeOfEvent ? model.modelId() : outcomeModel)
             .setScore(score)
             .setPeakScore(score)
-            .setOutcome(new AlertOutcome(jamFollowed, leadMillis, currentScorer().outcomes().horizonMillis()))
+            .setOutcome(new AlertOutcome(jamFollowed, leadMillis, horizonMillis))
             .build();
     metrics.outcome(jamFollowed);
     context.forward(new Record<>(outcomeDevice, a, outcomeTime), JamwatchTopology.ALERTS_SINK);

@@ -88,7 +88,7 @@ public class ScoringModelTest {
   }
 
   @Test
-  void alertsClaimTheShortestHorizonWhoseProbabilityIsAtLeastOneHalfOfTheSameStep() {
+  void ladderAlertsRaiseOnTheLargestRungAndClaimTheShortestHorizonAtTheRaiseThresholdOfTheSameStep() {
     List<ScannerEvent> events = sequence(200, 11);
     FeatureSpec spec = FeatureSpec.fit(sequence(500, 12).iterator());
     NetworkWeights w = NetworkWeights.random(CellType.GRU, spec.size(), 16, 1, true, true, false, 2, new SplittableRandom(13));
@@ -97,18 +97,20 @@ public class ScoringModelTest {
     w.horizonB[1] = 0.3f;
     Path f = dir.resolve("ladder.onnx");
     OnnxExporter.export(w, ModelMetadata.describe(w, spec, null).withHorizonSeconds(120)
-        .withExtraHorizonSeconds(List.of(600L, 1800L)), f);
+        .withExtraHorizonSeconds(List.of(600L, 1800L)).withAlertOnLadder(true), f);
     ReferenceForward.Output ref = ReferenceForward.forward(w, encode(spec, events), events.size(), 1, null, null);
     java.util.Set<Long> seen = new java.util.TreeSet<>();
     try (ScoringModel m = ScoringModel.load(f)) {
       assertEquals(List.of(600L, 1800L), m.metadata().extraHorizonSeconds());
+      assertTrue(m.metadata().alertOnLadder());
       DeviceMemory mem = m.newMemory();
       for (int t = 0; t < events.size(); t++) {
         float s = m.score(events.get(t), mem);
         float p600 = ref.horizonScore()[2 * t], p1800 = ref.horizonScore()[2 * t + 1];
+        assertEquals(Math.max(s, Math.max(p600, p1800)), m.alertSignal(s), 1e-5f, "signal, event " + t);
         long want = s >= 0.5f ? 120_000L : p600 >= 0.5f ? 600_000L : 1_800_000L; // p1800 < 1/2 too: the longest
         if (Math.abs(s - 0.5f) < 1e-4f || Math.abs(p600 - 0.5f) < 1e-4f || Math.abs(p1800 - 0.5f) < 1e-4f) continue;
-        assertEquals(want, m.alertHorizonMillis(s), "event " + t);
+        assertEquals(want, m.claimMillis(0.5f), "event " + t);
         seen.add(want);
       }
     }
@@ -116,7 +118,7 @@ public class ScoringModelTest {
   }
 
   @Test
-  void aModelWithoutALadderClaimsItsPrimaryHorizon() {
+  void aModelAlertingOnItsPrimaryScoreClaimsItsPrimaryHorizon() {
     FeatureSpec spec = FeatureSpec.fit(sequence(300, 14).iterator());
     NetworkWeights w = NetworkWeights.random(CellType.GRU, spec.size(), 8, 1, true, true, false, new SplittableRandom(15));
     Path f = dir.resolve("plain.onnx");
@@ -124,8 +126,10 @@ public class ScoringModelTest {
     try (ScoringModel m = ScoringModel.load(f)) {
       DeviceMemory mem = m.newMemory();
       float s = m.score(sequence(5, 16).get(0), mem);
-      assertEquals(120_000L, m.alertHorizonMillis(s));
-      assertEquals(120_000L, m.alertHorizonMillis(0.01f));
+      assertEquals(s, m.alertSignal(s));
+      assertEquals(120_000L, m.claimMillis(0.5f));
+      assertEquals(120_000L, m.claimMillis(0.01f));
+      assertFalse(m.metadata().alertOnLadder());
     }
   }
 

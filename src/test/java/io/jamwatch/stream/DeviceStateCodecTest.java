@@ -36,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DeviceStateCodecTest {
   /** Regenerate with {@code mvn -o test -Dtest=DeviceStateCodecTest -Djamwatch.golden.write=true}. */
-  private static final Path GOLDEN = Path.of("src/test/resources/golden/device-state-v3.hex");
+  private static final Path GOLDEN = Path.of("src/test/resources/golden/device-state-v4.hex");
+  /** The same state as written by the previous compact version (3: pending outcomes without claims). */
+  private static final Path GOLDEN_V3 = Path.of("src/test/resources/golden/device-state-v3.hex");
 
   @TempDir Path dir;
 
@@ -70,6 +72,8 @@ class DeviceStateCodecTest {
     a.eventsSinceRaise = 5;
     a.pending[0] = 1_767_225_500_000L;
     a.pending[1] = 1_767_225_599_000L;
+    a.pendingHorizon[0] = 0L; // the default outcome horizon
+    a.pendingHorizon[1] = 600_000L; // claimed "within ~10 min" (a ladder alert)
     a.pendingCount = 2;
     for (String id : new String[] {"e1", "e2", "é3"}) d.remember(IdHash.of(id), 16);
     return d;
@@ -81,7 +85,7 @@ class DeviceStateCodecTest {
     String hex = HexFormat.of().formatHex(bytes);
     if (Boolean.getBoolean("jamwatch.golden.write")) Files.writeString(GOLDEN, hex + "\n");
     assertEquals(Files.readString(GOLDEN).trim(), hex, "the stored layout changed: bump VERSION and migrate");
-    assertEquals(69 + 3 * 8 + 2 * 6 + 2 + 4 * 5 + 8 * 2, bytes.length);
+    assertEquals(69 + 3 * 8 + 2 * 10 + 2 + 4 * 5 + 8 * 2, bytes.length);
 
     DeviceRecord back = new DeviceRecord(DeviceMemory.sized(2, true, 1, 2));
     DeviceStateCodec.decode(HexFormat.of().parseHex(Files.readString(GOLDEN).trim()), back, 0x0123456789abcdefL);
@@ -95,6 +99,29 @@ class DeviceStateCodecTest {
     assertAlertEquals(want.alert, back.alert);
     assertArrayEquals(java.util.Arrays.copyOf(want.recent, 3), java.util.Arrays.copyOf(back.recent, back.recentCount));
     assertEquals("L1", DeviceStateCodec.lineId(DeviceStateCodec.encode(back, "L1")));
+  }
+
+  @Test
+  void aStateWrittenByVersion3IsReadWithItsPendingRaisesOnTheDefaultHorizon() throws Exception {
+    byte[] v3 = HexFormat.of().parseHex(Files.readString(GOLDEN_V3).trim());
+    assertEquals(3, v3[1]);
+    assertTrue(DeviceStateCodec.isCompact(v3));
+    DeviceRecord back = new DeviceRecord(DeviceMemory.sized(2, true, 1, 2));
+    DeviceStateCodec.decode(v3, back, 0x0123456789abcdefL);
+    DeviceRecord want = fixed();
+    want.alert.pendingHorizon[1] = 0L; // version 3 kept no claims
+    assertTrue(back.readable);
+    assertMemoryEquals(want.memory, back.memory);
+    assertAlertEquals(want.alert, back.alert);
+    assertEquals("L1", DeviceStateCodec.lineId(v3));
+    assertEquals(2, DeviceStateCodec.pendingCount(v3));
+    // Written again, it is a version-4 state with the same content.
+    byte[] again = DeviceStateCodec.encode(back, "L1");
+    assertEquals(DeviceStateCodec.VERSION, again[1]);
+    DeviceRecord twice = new DeviceRecord(DeviceMemory.sized(2, true, 1, 2));
+    DeviceStateCodec.decode(again, twice, 0x0123456789abcdefL);
+    assertAlertEquals(want.alert, twice.alert);
+    assertMemoryEquals(want.memory, twice.memory);
   }
 
   @Test
@@ -149,6 +176,7 @@ class DeviceStateCodecTest {
       DeviceStateCodec.decode(compact, rec, IdHash.modelFingerprint(m.modelId()));
       assertTrue(rec.readable);
       assertMemoryEquals(mem, rec.memory);
+      a.pendingHorizon[1] = 0L; // the Avro form kept no claimed horizons: the default one
       assertAlertEquals(a, rec.alert);
       assertEquals(0.25f, rec.lastScore);
       assertEquals(77L, rec.lastSeenWallClock);
@@ -223,6 +251,8 @@ class DeviceStateCodecTest {
     assertEquals(want.staleAlerted, got.staleAlerted);
     assertEquals(want.eventsSinceRaise, got.eventsSinceRaise);
     assertArrayEquals(java.util.Arrays.copyOf(want.pending, want.pendingCount), java.util.Arrays.copyOf(got.pending, got.pendingCount));
+    assertArrayEquals(java.util.Arrays.copyOf(want.pendingHorizon, want.pendingCount),
+        java.util.Arrays.copyOf(got.pendingHorizon, got.pendingCount));
   }
 
   private static int[] bits(float[] v) {
