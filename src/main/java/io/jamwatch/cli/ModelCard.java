@@ -100,9 +100,12 @@ public final class ModelCard {
    * numbers {@code backtest} reports on the validation part with the same settings), at the chosen
    * thresholds and at the operators' budgets, with recall and median lead per mechanism.
    */
-  public static void addAlertPolicy(Map<String, Object> card, PolicyThresholds.Choice choice, double clearFraction) {
+  public static void addAlertPolicy(Map<String, Object> card, PolicyThresholds.Choice choice, double clearFraction,
+      boolean ladder) {
     var p = choice.policy();
     Map<String, Object> pol = new LinkedHashMap<>();
+    // what the policy raises on: the primary score, or the horizon ladder (each alert judged on the horizon it claims)
+    pol.put("signal", ladder ? "ladder" : "primary");
     pol.put("raise", p.raiseThreshold());
     pol.put("clear", p.clearThreshold());
     pol.put("clear_fraction", clearFraction);
@@ -140,6 +143,14 @@ public final class ModelCard {
       bm.put(mech, x);
     }
     m.put("by_mechanism", bm);
+    Map<String, Object> bc = new LinkedHashMap<>();
+    o.byClaimSeconds().forEach((h, n) -> {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("alerts", n[0]);
+      x.put("false_alarms", n[1]);
+      bc.put(Long.toString(h), x);
+    });
+    m.put("by_claimed_horizon_seconds", bc);
     return m;
   }
 

@@ -341,7 +341,7 @@ public final class TrainCommand implements Callable<Integer> {
     ModelCard.Files3 f = ModelCard.Files3.beside(model);
     Map<String, Object> card = ModelCard.content(id, model, r, data, commandLine(c, model));
     if (choice != null) {
-      ModelCard.addAlertPolicy(card, choice, alertPolicy.clearFraction);
+      ModelCard.addAlertPolicy(card, choice, alertPolicy.clearFraction, alertOnLadder(c));
     }
     ModelCard.writeJson(card, f.json());
     TrainingCharts.learningCurve(r, model.getFileName().toString(), f.png());

@@ -97,7 +97,10 @@ public final class AlertMetrics {
   /** A caught jam and its lead time. */
   public record Catch(String deviceId, long jamTime, String mechanism, long leadMillis) {}
 
-  /** Everything measured at one threshold. */
+  /**
+   * Everything measured at one threshold; {@code byClaimSeconds}: per horizon the alerts claimed
+   * (seconds; the rule's horizon for alerts without a ladder), {alerts, false alarms}.
+   */
   public record Outcome(
       double threshold,
       int jams,
@@ -107,7 +110,8 @@ public final class AlertMetrics {
       int alerts,
       int falseAlarms,
       double deviceHours,
-      double lineHours) {
+      double lineHours,
+      Map<Long, int[]> byClaimSeconds) {
 
     public double recall() {
       return jams == 0 ? Double.NaN : (double) caught.size() / jams;
@@ -200,6 +204,7 @@ public final class AlertMetrics {
     Map<String, Integer> missed = new TreeMap<>();
     Map<String, Integer> byMech = new TreeMap<>();
     Map<String, long[]> lineSpan = new HashMap<>();
+    Map<Long, int[]> byClaim = new TreeMap<>();
     for (DeviceTrace d : devices) {
       hours += d.hours();
       int f = d.firstMeasured();
@@ -211,6 +216,7 @@ public final class AlertMetrics {
       }
       List<long[]> eps = episodes(d, policy);
       alerts += eps.size();
+      for (long[] e : eps) byClaim.computeIfAbsent((e[2] > 0 ? e[2] : horizonMillis) / 1000, x -> new int[2])[0]++;
       boolean[] useful = new boolean[eps.size()];
       for (DeviceTrace.Jam j : d.jams()) {
         if (j.jamTime() < d.scoredFromMillis()) {
@@ -235,9 +241,11 @@ public final class AlertMetrics {
           missed.merge(j.mechanism(), 1, Integer::sum);
         }
       }
-      for (boolean u : useful) {
-        if (!u) {
+      for (int k = 0; k < useful.length; k++) {
+        if (!useful[k]) {
           falseAlarms++;
+          long[] e = eps.get(k);
+          byClaim.get((e[2] > 0 ? e[2] : horizonMillis) / 1000)[1]++;
         }
       }
     }
@@ -249,7 +257,7 @@ public final class AlertMetrics {
       lineHours += (s[1] - s[0]) / 3_600_000.0;
     }
     return new Outcome(threshold, jams, List.copyOf(caught), missed, byMech, alerts, falseAlarms,
-        hours, lineHours);
+        hours, lineHours, byClaim);
   }
 
   /**

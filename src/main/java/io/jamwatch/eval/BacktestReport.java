@@ -172,6 +172,8 @@ public final class BacktestReport {
       pm.putObject(m).put("jams", op.jamsByMechanism().get(m)).put("recall", op.recall(m::equals))
           .put("medianLeadSeconds", op.medianLeadSeconds(m));
     }
+    ObjectNode pc = p.putObject("byClaimedHorizonSeconds");
+    op.byClaimSeconds().forEach((h, n) -> pc.putObject(Long.toString(h)).put("alerts", n[0]).put("falseAlarms", n[1]));
   }
 
   static ObjectNode summary(Backtest.Result r, Map<String, String> context) {

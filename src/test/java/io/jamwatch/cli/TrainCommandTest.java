@@ -90,14 +90,18 @@ class TrainCommandTest {
     }
   }
 
-  @Test
-  void cardAlertFiguresEqualWhatBacktestMeasuresOnTheValidationPartWithTheSamePolicy() throws Exception {
+  /** Without a ladder; with one, alerts on the ladder (the default) and on the primary score. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"none", "ladder", "primary"})
+  void cardAlertFiguresEqualWhatBacktestMeasuresOnTheValidationPartWithTheSamePolicy(String ladder) throws Exception {
     Path logs = log("policy", 4, 3600, true);
     Path out = tmp.resolve("p/m.onnx");
     String[] policy = {"--min-events", "2", "--cooldown", "30s", "--clear-fraction", "0.6"};
-    Object[] r = run((concat(new String[] {"train", "--logs", logs.toString(), "--hidden", "4", "--epochs", "2",
+    String[] horizons = ladder.equals("none") ? new String[0]
+        : new String[] {"--extra-horizons", "300s,900s", "--alert-signal", ladder};
+    Object[] r = run(concat(concat(new String[] {"train", "--logs", logs.toString(), "--hidden", "4", "--epochs", "2",
         "--window", "32", "--batch", "8", "--horizon", "60s", "--false-alarms-per-hour", "2", "--out", out.toString()},
-        policy)));
+        policy), horizons));
     assertEquals(0, r[0], (String) r[1]);
     JsonNode card = new ObjectMapper().readTree(tmp.resolve("p/m.card.json").toFile());
     Path report = tmp.resolve("p/report");
@@ -128,7 +132,16 @@ class TrainCommandTest {
         assertEquals(c.get("false_alarms").asInt(), o.get("falseAlarms").asInt(), k);
       }
     }
+    assertEquals(ladder.equals("ladder") ? "ladder" : "primary", card.get("alert_policy").get("signal").asText());
+    assertEquals(val.get("by_claimed_horizon_seconds").toString().replace("false_alarms", "falseAlarms"),
+        own.get("byClaimedHorizonSeconds").toString());
+    if (ladder.equals("ladder")) {
+      // the validation alerts claim horizons of the model's ladder only
+      val.get("by_claimed_horizon_seconds").fieldNames().forEachRemaining(
+          h -> assertTrue(java.util.List.of("60", "300", "900").contains(h), h));
+    }
     try (ScoringModel m = ScoringModel.load(out)) {
+      assertEquals(ladder.equals("ladder"), m.metadata().alertOnLadder());
       assertEquals(card.get("alert_policy").get("raise").floatValue(), m.metadata().raiseThreshold());
       assertEquals(card.get("alert_policy").get("clear").floatValue(), m.metadata().clearThreshold());
       assertEquals(2, card.get("alert_policy").get("min_events_above").asInt());

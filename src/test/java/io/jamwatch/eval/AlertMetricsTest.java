@@ -184,4 +184,39 @@ class AlertMetricsTest {
     assertEquals(0.5, AlertMetrics.bestWithin(sweep, 1.1).threshold(), 1e-9);
     assertNull(AlertMetrics.bestWithin(sweep, -1));
   }
+
+  /**
+   * The same device on a ladder of 10 and 40 minutes: rung 0 (10 min) is the old score; rung 1 (40
+   * min) is 0.9 from minute 25 to 27 only. The alert raised at minute 25 claims 40 min (only rung 1
+   * reached 0.5) and so catches the jam at 60, 35 minutes ahead; the 10-min alerts at 10 and 100
+   * stay false; the one at 52 still claims 10 min (rung 0 reached the threshold there).
+   */
+  @Test
+  void ladderAlertsAreRaisedOnTheLargestRungAndJudgedOnTheHorizonTheyClaim() {
+    DeviceTrace d = device();
+    float[] far = new float[d.times().length];
+    java.util.Arrays.fill(far, 0.1f);
+    for (int i = 25; i <= 27; i++) far[i] = 0.9f;
+    DeviceTrace l = new DeviceTrace(d.deviceId(), d.lineId(), d.times(), d.scores(), d.warming(), d.inJam(),
+        d.scoredFromMillis(), d.jams(), new io.jamwatch.scoring.HorizonLadder(new long[] {10 * MIN, 40 * MIN}),
+        new float[][] {d.scores(), far});
+    List<long[]> e = AlertMetrics.episodes(l, RULE.at(0.5));
+    assertEquals(4, e.size());
+    assertEquals(25 * MIN, e.get(1)[0]);
+    assertEquals(40 * MIN, e.get(1)[2]);
+    assertEquals(10 * MIN, e.get(0)[2]);
+    assertEquals(10 * MIN, e.get(2)[2]);
+    AlertMetrics.Outcome o = AlertMetrics.evaluate(List.of(l), 0.5, RULE);
+    assertEquals(1, o.caught().size());
+    assertEquals(35 * MIN, o.caught().get(0).leadMillis()); // the first raise that catches it: the 40-min claim
+    assertEquals(2, o.falseAlarms()); // minutes 10 and 100; 25 and 52 both precede the jam within their claims
+    assertEquals(java.util.Set.of(600L, 2400L), o.byClaimSeconds().keySet());
+    assertEquals(3, o.byClaimSeconds().get(600L)[0]);
+    assertEquals(2, o.byClaimSeconds().get(600L)[1]);
+    assertEquals(1, o.byClaimSeconds().get(2400L)[0]);
+    assertEquals(0, o.byClaimSeconds().get(2400L)[1]);
+    // Without the ladder (the primary score alone) the early warning does not exist.
+    AlertMetrics.Outcome p = AlertMetrics.evaluate(List.of(d), 0.5, RULE);
+    assertEquals(8 * MIN, p.caught().get(0).leadMillis());
+  }
 }

@@ -37,8 +37,20 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertOutcomeTopologyTest {
   @TempDir Path dir;
 
-  @Test
-  void everyRaisedAlertGetsExactlyOneOutcomeMatchingTheSimulatedJams() throws Exception {
+  /**
+   * The bundled model as it is, and with the other alert signal (its ladder or its primary score):
+   * either way each RAISED claims a horizon and its one outcome is judged on that claim.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void everyRaisedAlertGetsExactlyOneOutcomeMatchingTheSimulatedJams(boolean otherSignal) throws Exception {
+    Path model = Path.of("models/default.onnx");
+    if (otherSignal) {
+      byte[] b = java.nio.file.Files.readAllBytes(model);
+      boolean ladder = io.jamwatch.scoring.ScoringModel.readMetadata(b, "default").alertOnLadder();
+      model = dir.resolve("other-signal.onnx");
+      java.nio.file.Files.write(model, io.jamwatch.scoring.ScoringModel.withAlertSignal(b, !ladder));
+    }
     Simulator sim = new Simulator(SimConfig.defaults().withShape(2, 4, 2, 4242).withJamRates(0.3, 0.3, 1.5, 0.1).withoutFaults());
     List<ScannerEvent> log = new ArrayList<>();
     for (Iterator<ScannerEvent> it = sim.events(); it.hasNext(); ) {
@@ -49,7 +61,7 @@ class AlertOutcomeTopologyTest {
     List<JamTruth> truth = JamTruth.read(dir);
     assertTrue(truth.size() >= 3, "the log holds jams: " + truth.size());
     // A sensitive policy, so the log gives alerts both followed by jams and not.
-    StreamConfig cfg = StreamConfig.defaults().withModelPath(Path.of("models/default.onnx"))
+    StreamConfig cfg = StreamConfig.defaults().withModelPath(model)
         .withAlert(new AlertPolicy(0.2f, 0.1f, 1, 0, 30_000));
     long end = log.get(log.size() - 1).getEventTime().toEpochMilli();
     Map<String, Long> lastEvent = new HashMap<>();
@@ -57,11 +69,15 @@ class AlertOutcomeTopologyTest {
     List<JamAlert> out = new ArrayList<>();
     long horizon;
     java.util.Set<Long> claimable = new java.util.HashSet<>();
+    Map<String, Long> claims = new HashMap<>();
+    boolean ladder;
     StreamMetrics metrics = new StreamMetrics();
     try (ReloadingModelProvider models = new ReloadingModelProvider(cfg.modelPath())) {
       horizon = models.current().metadata().horizonSeconds() * 1000;
+      ladder = models.current().metadata().alertOnLadder();
       claimable.add(horizon);
-      for (long h : models.current().metadata().extraHorizonSeconds()) claimable.add(h * 1000);
+      // a ladder model's alerts may claim any rung; a primary-score model's only its primary horizon
+      if (ladder) for (long h : models.current().metadata().extraHorizonSeconds()) claimable.add(h * 1000);
       Properties p = cfg.streamsProperties();
       p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
       p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
@@ -103,22 +119,30 @@ class AlertOutcomeTopologyTest {
             raised++;
             // the horizon it fired on is one the model has (its primary one or a rung of its ladder)
             assertTrue(claimable.contains(a.getHorizonMillis()), key + " claims " + a.getHorizonMillis() + " ms");
+            claims.put(key, a.getHorizonMillis());
             outcomesPerRaise.putIfAbsent(key, 0);
           } else if (a.getKind() == AlertKind.OUTCOME) {
             assertNotNull(a.getOutcome());
             assertTrue(outcomesPerRaise.containsKey(key), "an outcome follows its RAISED: " + key);
             outcomesPerRaise.merge(key, 1, Integer::sum);
             long r = a.getRaisedAt().toEpochMilli();
+            long claim = claims.get(key); // judged on the horizon its RAISED claimed
             Long jam = truthJams.getOrDefault(a.getDeviceId(), List.of()).stream()
-                .filter(j -> j > r && j <= r + horizon).findFirst().orElse(null);
+                .filter(j -> j > r && j <= r + claim).findFirst().orElse(null);
             assertEquals(jam != null, a.getOutcome().getJamFollowed(), key);
             assertEquals(jam == null ? -1L : jam - r, a.getOutcome().getLeadMillis(), key);
-            assertEquals(horizon, a.getOutcome().getHorizonMillis());
+            assertEquals(claim, a.getOutcome().getHorizonMillis(), key);
             if (jam != null) followed++; else none++;
           }
         }
         assertTrue(raised >= 5 && followed >= 1 && none >= 1,
             "raised " + raised + ", jam followed " + followed + ", no jam " + none);
+        if (ladder) {
+          assertTrue(claims.values().stream().anyMatch(c -> c > horizon),
+              "a ladder model's alerts claim longer horizons too: " + new java.util.TreeSet<>(claims.values()));
+        } else {
+          assertTrue(claims.values().stream().allMatch(c -> c == horizon), "claims " + new java.util.TreeSet<>(claims.values()));
+        }
         for (Map.Entry<String, Integer> e : outcomesPerRaise.entrySet()) {
           String device = e.getKey().substring(0, e.getKey().indexOf('@'));
           long r = Long.parseLong(e.getKey().substring(e.getKey().indexOf('@') + 1));
@@ -126,7 +150,7 @@ class AlertOutcomeTopologyTest {
           if (open) {
             // Still waiting: the device's events have not passed the horizon, and no jam came.
             assertEquals(0, e.getValue(), e.getKey());
-            assertTrue(lastEvent.get(device) - r <= horizon, e.getKey());
+            assertTrue(lastEvent.get(device) - r <= claims.get(e.getKey()), e.getKey());
           } else {
             assertEquals(1, e.getValue(), "exactly one outcome for " + e.getKey());
           }
