@@ -357,13 +357,14 @@ public final class TrainCommand implements Callable<Integer> {
   private String commandLine(TrainConfig c, Path model) {
     return String.format(Locale.ROOT,
         "jamwatch train --logs %s --cell %s --hidden %d --layers %d --head %s --horizon %ds --epochs %d --seed %d"
-            + " --batch %d --window %d --lr %s --dropout %s --threads %d%s%s%s%s --out %s",
+            + " --batch %d --window %d --lr %s --dropout %s --threads %d%s%s%s%s%s --out %s",
         logs, c.cell().name().toLowerCase(Locale.ROOT), c.hidden(), c.layers(), c.head().id(), c.horizonMillis() / 1000,
         c.epochs(), c.seed(), c.batchSize(), c.window(), c.learningRate(), c.dropout(), c.threads(),
         c.maxSeconds() > 0 ? " --max-seconds " + c.maxSeconds() : "", c.warmStart() ? " --warm-start" : "",
         c.extraHorizonsMillis().isEmpty() ? ""
             : " --extra-horizons " + String.join(",", c.extraHorizonsMillis().stream().map(h -> h / 1000 + "s").toList()),
         !c.extraHorizonsMillis().isEmpty() && !alertOnLadder(c) ? " --alert-signal primary" : "",
+        c.falseAlarmsPerDeviceHour() != 0.5 ? " --false-alarms-per-hour " + c.falseAlarmsPerDeviceHour() : "",
         model);
   }
 
