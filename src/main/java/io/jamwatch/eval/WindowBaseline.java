@@ -145,26 +145,9 @@ public final class WindowBaseline {
 
   /** The fitted model as a detector with its own, fresh per-device windows. */
   public EventDetector detector() {
-    WindowFeatures live = new WindowFeatures(spec.windowMillis(), spec.readings());
-    double[] raw = new double[live.size()];
-    return new EventDetector() {
-      @Override
-      public String name() {
-        return "window-60s";
-      }
-
-      @Override
-      public String describe() {
-        return "window baseline: L2 logistic regression on the last 60 s of the scanner's events (per reading mean, "
-            + "std, min, max, slope; event-type counts; gaps; " + live.size() + " features), trained on " + trainedOn;
-      }
-
-      @Override
-      public float score(ScannerEvent e) {
-        live.add(e, raw);
-        return (float) model.probability(standardise(raw, mean, std));
-      }
-    };
+    return detector("window-60s", "window baseline: L2 logistic regression on the last 60 s of the scanner's events"
+        + " (per reading mean, std, min, max, slope; event-type counts; gaps; " + spec.size() + " features), trained on "
+        + trainedOn, List.of(this), null);
   }
 
   /**
@@ -175,24 +158,35 @@ public final class WindowBaseline {
    */
   public static EventDetector ladderDetector(Path logs, HorizonLadder ladder) {
     List<WindowBaseline> rungs = new ArrayList<>();
-    for (int r = 0; r < ladder.rungs(); r++) rungs.add(train(logs, ladder.millis(r)));
+    StringBuilder hs = new StringBuilder();
+    for (int r = 0; r < ladder.rungs(); r++) {
+      rungs.add(train(logs, ladder.millis(r)));
+      hs.append(r == 0 ? "" : "/").append(ladder.millis(r) / 1000).append(" s");
+    }
+    WindowBaseline first = rungs.get(0);
+    return detector("window-60s-ladder", "window baseline on the horizon ladder " + hs + ": one L2 logistic regression"
+        + " per horizon on the last 60 s of the scanner's events (" + first.spec.size() + " features), alerts on the"
+        + " ladder's signal; trained on " + first.trainedOn, rungs, ladder);
+  }
+
+  /**
+   * One detector over fresh per-device windows scoring every fitted model of {@code rungs} (same
+   * window features): its score is the first's probability; with a {@code ladder}, alerts on all.
+   */
+  private static EventDetector detector(String name, String description, List<WindowBaseline> rungs, HorizonLadder ladder) {
     WindowBaseline first = rungs.get(0);
     WindowFeatures live = new WindowFeatures(first.spec.windowMillis(), first.spec.readings());
     double[] raw = new double[live.size()];
-    float[] p = new float[ladder.rungs()];
-    StringBuilder hs = new StringBuilder();
-    for (int r = 0; r < ladder.rungs(); r++) hs.append(r == 0 ? "" : "/").append(ladder.millis(r) / 1000).append(" s");
+    float[] p = new float[rungs.size()];
     return new EventDetector() {
       @Override
       public String name() {
-        return "window-60s-ladder";
+        return name;
       }
 
       @Override
       public String describe() {
-        return "window baseline on the horizon ladder " + hs + ": one L2 logistic regression per horizon on the last 60 s"
-            + " of the scanner's events (" + live.size() + " features), alerts on the ladder's signal; trained on "
-            + first.trainedOn;
+        return description;
       }
 
       @Override
@@ -202,7 +196,7 @@ public final class WindowBaseline {
 
       @Override
       public float[] rungScores() {
-        return p;
+        return ladder == null ? null : p;
       }
 
       @Override

@@ -106,18 +106,7 @@ public final class ScoringModel implements AutoCloseable {
 
   /** Model bytes with {@code detector} written into their metadata (replacing any earlier one). */
   public static byte[] withDetector(byte[] model, DetectorConfig detector) {
-    ModelProto proto;
-    try {
-      proto = ModelProto.parseFrom(model);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException("not an ONNX model file: " + e.getMessage(), e);
-    }
-    ModelProto.Builder b = proto.toBuilder();
-    for (int i = b.getMetadataPropsCount() - 1; i >= 0; i--) {
-      if (b.getMetadataProps(i).getKey().equals(DETECTOR_PROP)) b.removeMetadataProps(i);
-    }
-    b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(DETECTOR_PROP).setValue(detector.toJson()));
-    return b.build().toByteArray();
+    return withProp(model, DETECTOR_PROP, detector.toJson());
   }
 
   /**
@@ -127,18 +116,22 @@ public final class ScoringModel implements AutoCloseable {
    * file's own signal).
    */
   public static byte[] withAlertSignal(byte[] model, boolean ladder) {
+    return withProp(model, ModelMetadata.PREFIX + "alert_signal", ladder ? "ladder" : null);
+  }
+
+  /** Model bytes with metadata_props {@code key} set to {@code value} (null: removed), the rest unchanged. */
+  private static byte[] withProp(byte[] model, String key, String value) {
     ModelProto proto;
     try {
       proto = ModelProto.parseFrom(model);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalArgumentException("not an ONNX model file: " + e.getMessage(), e);
     }
-    String key = ModelMetadata.PREFIX + "alert_signal";
     ModelProto.Builder b = proto.toBuilder();
     for (int i = b.getMetadataPropsCount() - 1; i >= 0; i--) {
       if (b.getMetadataProps(i).getKey().equals(key)) b.removeMetadataProps(i);
     }
-    if (ladder) b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue("ladder"));
+    if (value != null) b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue(value));
     return b.build().toByteArray();
   }
 

@@ -79,4 +79,32 @@ class WindowBaselineTest {
     assertTrue(res.detectors().get(1).prAuc() > 0.5, "window baseline PR-AUC " + res.detectors().get(1).prAuc());
     assertTrue(wb.coefficients().containsKey("x_mean"));
   }
+
+  @Test
+  void onALadderEachRungIsItsOwnRegressionAndTheBacktestJudgesEachAlertOnItsClaim(@TempDir Path dir) throws Exception {
+    Path logs = BacktestTest.log(dir.resolve("log"));
+    io.jamwatch.scoring.HorizonLadder ladder = new io.jamwatch.scoring.HorizonLadder(new long[] {120_000, 600_000});
+    EventDetector one = WindowBaseline.train(logs, 120_000).detector();
+    EventDetector far = WindowBaseline.train(logs, 600_000).detector();
+    EventDetector l = WindowBaseline.ladderDetector(logs, ladder);
+    assertEquals(ladder, l.ladder());
+    assertEquals(null, one.ladder());
+    try (io.jamwatch.logs.RecordedLogReader.EventStream in = io.jamwatch.logs.RecordedLogReader.open(logs)) {
+      for (int i = 0; i < 500 && in.hasNext(); i++) {
+        ScannerEvent e = in.next();
+        float s = l.score(e);
+        assertEquals(one.score(e), s, 0f); // rung 0 = the single-horizon baseline
+        assertEquals(s, l.rungScores()[0], 0f);
+        assertEquals(far.score(e), l.rungScores()[1], 0f); // rung 1 = the 600-s regression
+      }
+    }
+    Backtest.Result res;
+    try (EventDetector gate = EventDetector.reading("x", 1, "gate")) {
+      res = Backtest.run(logs, List.of(gate, WindowBaseline.ladderDetector(logs, ladder)), BacktestTest.SETTINGS, null);
+    }
+    for (DeviceTrace t : res.detectors().get(1).traces()) {
+      assertEquals(ladder, t.ladder());
+      assertEquals(2, t.rungs().length);
+    }
+  }
 }
