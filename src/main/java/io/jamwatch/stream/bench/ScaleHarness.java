@@ -98,7 +98,7 @@ public final class ScaleHarness {
       RunMeter.Window fill;
       long storeBytes;
       long storeEntries;
-      try (Detector d = new Detector(cfg, new ReloadingModelProvider(model), metrics)) {
+      try (Detector d = new Detector(cfg, new ReloadingModelProvider(model, cfg.runtime()), metrics)) {
         d.start();
         fill = RunMeter.await(() -> (long) (metrics.eventsTotal() + metrics.deadLettersTotal()), n, app, b::cpuNanos,
             console, String.format(Locale.ROOT, "jamwatch eos %,d devices", s.devices()));
@@ -122,7 +122,7 @@ public final class ScaleHarness {
       AtomicLong restoreNanos = new AtomicLong();
       long t0 = System.nanoTime();
       double toRunning;
-      try (Detector d = new Detector(cfg, new ReloadingModelProvider(model), new StreamMetrics())) {
+      try (Detector d = new Detector(cfg, new ReloadingModelProvider(model, cfg.runtime()), new StreamMetrics())) {
         d.streams().setGlobalStateRestoreListener(new StateRestoreListener() {
           private final Map<TopicPartition, Long> starts = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -221,7 +221,7 @@ public final class ScaleHarness {
         // one client id per instance: the meter finds both instances' stream threads by the common prefix
         c = c.withKafka(Map.of("client.id", app + "-" + i));
         ms[i] = new StreamMetrics();
-        ds[i] = new Detector(c, new ReloadingModelProvider(model), ms[i]);
+        ds[i] = new Detector(c, new ReloadingModelProvider(model, c.runtime()), ms[i]);
       }
       for (Detector d : ds) d.start();
       RunMeter.Window w = RunMeter.await(() -> {

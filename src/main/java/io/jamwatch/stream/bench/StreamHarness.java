@@ -222,7 +222,7 @@ public final class StreamHarness {
     RunMeter.Window w;
     try {
       if (t == Topology.JAMWATCH) {
-        try (Detector d = new Detector(cfg, new ReloadingModelProvider(model), metrics)) {
+        try (Detector d = new Detector(cfg, new ReloadingModelProvider(model, cfg.runtime()), metrics)) {
           d.start();
           w = RunMeter.await(() -> (long) (metrics.eventsTotal() + metrics.deadLettersTotal()), n, id,
               broker::cpuNanos, console, label);
@@ -267,7 +267,7 @@ public final class StreamHarness {
     AtomicBoolean sending = new AtomicBoolean(true);
     long[] sent = new long[1];
     double[] sendSeconds = new double[1];
-    try (Detector d = new Detector(cfg, new ReloadingModelProvider(model), new StreamMetrics());
+    try (Detector d = new Detector(cfg, new ReloadingModelProvider(model, cfg.runtime()), new StreamMetrics());
         KafkaConsumer<String, JamRiskScore> c = scoreConsumer(cfg.topics().scores())) {
       d.start();
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
