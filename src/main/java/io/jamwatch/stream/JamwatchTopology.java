@@ -64,14 +64,15 @@ public final class JamwatchTopology {
 
   /**
    * The device-state store of {@code config.state().store()}: RocksDB (tuned by {@link
-   * DeviceStoreRocksConfig}) or an in-memory map; changelogged either way, so a restarted or moved
+   * DeviceStoreRocksConfig}) or an in-memory sorted map ({@link SkipListStore}: a sweep slice costs
+   * O(its entries), not O(devices) as with Kafka's in-memory store); changelogged either way, so a restarted or moved
    * task restores it from Kafka. Public for the benchmark's baseline, which must do the very same
    * store work.
    */
   public static StoreBuilder<KeyValueStore<String, byte[]>> deviceStore(StreamConfig config) {
     KeyValueBytesStoreSupplier supplier =
         config.state().store() == StreamConfig.StoreKind.MEMORY
-            ? Stores.inMemoryKeyValueStore(STORE)
+            ? SkipListStore.supplier(STORE)
             : Stores.persistentKeyValueStore(STORE);
     return Stores.keyValueStoreBuilder(
             supplier, Serdes.String(), Serdes.ByteArray()) // DeviceStateCodec's compact layout

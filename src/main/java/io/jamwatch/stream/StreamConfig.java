@@ -19,6 +19,7 @@ import io.jamwatch.ingest.IngestConfig;
 import io.jamwatch.ingest.InputFormat;
 import io.jamwatch.ingest.RegistrySettings;
 import io.jamwatch.onnx.ModelRuntime;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -373,12 +374,18 @@ public record StreamConfig(
    * the config file on top, so any client setting (SASL, TLS, producer/consumer overrides) can be
    * given. The dead-letter handlers are always installed.
    */
+  /** The stream's producer batch size unless {@code kafka.producer.batch.size} says otherwise. */
+  static final int PRODUCER_BATCH_BYTES = 128 * 1024;
+
   public Properties streamsProperties() {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "jamwatch");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, DeviceStoreRocksConfig.class.getName());
+    // Every event writes a score and a changelog record: 128 KB batches (the client's default is
+    // 16 KB) send fewer, fuller requests, halving the broker's CPU per event (BENCHMARKS.md).
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(PRODUCER_BATCH_BYTES));
     p.putAll(kafka);
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class.getName());
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());

@@ -37,6 +37,14 @@ class StreamConfigTest {
   }
 
   @Test
+  void producerBatchesDefaultTo128KbAndTheConfigOverridesThem() {
+    assertEquals("131072", StreamConfig.defaults().streamsProperties().get("producer.batch.size"));
+    Properties in = new Properties();
+    in.setProperty("kafka.producer.batch.size", "16384");
+    assertEquals("16384", StreamConfig.fromProperties(in).streamsProperties().get("producer.batch.size"));
+  }
+
+  @Test
   void readsStoreKindAndSweepSlicesAndInstallsTheRocksDbSettings() {
     Properties in = new Properties();
     in.setProperty("state.store", "memory");

@@ -1,0 +1,223 @@
+package io.jamwatch.stream;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The {@code state.store=memory} device store: a sorted map on the heap (changelogged by the
+ * builder's logging layer like any store, restored from the changelog on start), whose range and
+ * full scans walk the map itself. Kafka Streams' own in-memory store copies the remaining key set
+ * into a new tree on every {@code range()}/{@code all()} (so that an open iterator survives
+ * concurrent writes), which makes every sweep slice cost O(devices) before its first entry; a
+ * {@link ConcurrentSkipListMap}'s views are weakly consistent instead (an iterator sees the map as
+ * it changes, never throws), so a slice costs O(log devices + its own entries). The sweep writes
+ * only after closing its iterator ({@link StoreSweep}), so nothing it relies on changes underneath.
+ *
+ * <p>Keys order as Kafka's {@link Bytes} compare (unsigned lexicographic), the same as RocksDB's and
+ * the in-memory store's, so a sweep visits devices in the same order whatever the store kind.
+ */
+final class SkipListStore implements KeyValueStore<Bytes, byte[]> {
+  private final String name;
+  private final ConcurrentSkipListMap<Bytes, byte[]> map = new ConcurrentSkipListMap<>();
+  private final Position position = Position.emptyPosition();
+  private StateStoreContext context;
+  private volatile boolean open;
+  private volatile long entries; // ConcurrentSkipListMap.size() walks the map; one writer at a time keeps this
+
+  SkipListStore(String name) {
+    this.name = name;
+  }
+
+  /** A supplier for {@code Stores.keyValueStoreBuilder}. */
+  static KeyValueBytesStoreSupplier supplier(String name) {
+    return new KeyValueBytesStoreSupplier() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public KeyValueStore<Bytes, byte[]> get() {
+        return new SkipListStore(name);
+      }
+
+      @Override
+      public String metricsScope() {
+        return "in-memory";
+      }
+    };
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void init(StateStoreContext context, StateStore root) {
+    this.context = context;
+    context.register(root, (key, value) -> {
+      // the changelog's records, in order: a null value is a delete (tombstone)
+      write(Bytes.wrap(key), value);
+    });
+    open = true;
+  }
+
+  @Override
+  public boolean persistent() {
+    return false;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return open;
+  }
+
+  @Override
+  public Position getPosition() {
+    return position;
+  }
+
+  /** Where the record being processed came from, as Kafka's stores track it for their changelog. */
+  private void track() {
+    if (context != null) {
+      context.recordMetadata().ifPresent(m -> {
+        if (m.topic() != null) {
+          position.withComponent(m.topic(), m.partition(), m.offset());
+        }
+      });
+    }
+  }
+
+  @Override
+  public byte[] get(Bytes key) {
+    return map.get(key);
+  }
+
+  @Override
+  public void put(Bytes key, byte[] value) {
+    write(key, value);
+    track();
+  }
+
+  /** Puts, or removes for a null value; returns the previous value. */
+  private byte[] write(Bytes key, byte[] value) {
+    byte[] old = value == null ? map.remove(key) : map.put(key, value);
+    if (old == null && value != null) {
+      entries++;
+    } else if (old != null && value == null) {
+      entries--;
+    }
+    return old;
+  }
+
+  @Override
+  public byte[] putIfAbsent(Bytes key, byte[] value) {
+    byte[] old = map.get(key);
+    if (old == null) {
+      put(key, value);
+    }
+    return old;
+  }
+
+  @Override
+  public void putAll(List<KeyValue<Bytes, byte[]>> entries) {
+    for (KeyValue<Bytes, byte[]> e : entries) {
+      put(e.key, e.value);
+    }
+  }
+
+  @Override
+  public byte[] delete(Bytes key) {
+    byte[] old = write(key, null);
+    track();
+    return old;
+  }
+
+  @Override
+  public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
+    return iterate(view(from, to));
+  }
+
+  @Override
+  public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
+    return iterate(view(from, to).descendingMap());
+  }
+
+  @Override
+  public KeyValueIterator<Bytes, byte[]> all() {
+    return iterate(map);
+  }
+
+  @Override
+  public KeyValueIterator<Bytes, byte[]> reverseAll() {
+    return iterate(map.descendingMap());
+  }
+
+  /** Both bounds inclusive, either may be null (open); an empty range when from > to, as Kafka's stores give. */
+  private ConcurrentNavigableMap<Bytes, byte[]> view(Bytes from, Bytes to) {
+    if (from != null && to != null && from.compareTo(to) > 0) {
+      return new ConcurrentSkipListMap<>();
+    }
+    if (from == null && to == null) return map;
+    if (from == null) return map.headMap(to, true);
+    if (to == null) return map.tailMap(from, true);
+    return map.subMap(from, true, to, true);
+  }
+
+  private static KeyValueIterator<Bytes, byte[]> iterate(Map<Bytes, byte[]> view) {
+    Iterator<Map.Entry<Bytes, byte[]>> it = view.entrySet().iterator();
+    return new KeyValueIterator<>() {
+      private Map.Entry<Bytes, byte[]> next;
+
+      @Override
+      public boolean hasNext() {
+        return next != null || (it.hasNext() && (next = it.next()) != null);
+      }
+
+      @Override
+      public KeyValue<Bytes, byte[]> next() {
+        if (!hasNext()) throw new NoSuchElementException();
+        KeyValue<Bytes, byte[]> kv = KeyValue.pair(next.getKey(), next.getValue());
+        next = null;
+        return kv;
+      }
+
+      @Override
+      public Bytes peekNextKey() {
+        if (!hasNext()) throw new NoSuchElementException();
+        return next.getKey();
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  @Override
+  public long approximateNumEntries() {
+    return entries;
+  }
+
+  @Override
+  public void flush() {}
+
+  @Override
+  public void close() {
+    map.clear();
+    entries = 0;
+    open = false;
+  }
+}
