@@ -445,8 +445,11 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--set", description = "A jamwatch config key for every run, as in a run config file (repeatable): e.g. --set state.store=memory --set kafka.commit.interval.ms=200.")
     Map<String, String> set = new java.util.LinkedHashMap<>();
 
-    @Option(names = "--latency-seconds", defaultValue = "30", description = "Length of the paced latency run at half the jamwatch exactly-once capacity (0 = none; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--latency-seconds", defaultValue = "30", description = "Length of the paced latency run at --latency-load of the jamwatch exactly-once capacity (0 = none; default: ${DEFAULT-VALUE}).")
     int latencySeconds;
+
+    @Option(names = "--latency-load", defaultValue = "0.5", description = "Rate of the latency run as a fraction of jamwatch's measured exactly-once median capacity (default: ${DEFAULT-VALUE}).")
+    double latencyLoad;
 
     @Option(names = "--quick", description = "A CI-sized run: 20,000 events, 5,000 warm-up, 1 repeat, 64 and 1,000 devices, 5 s latency run (other options still apply after it).")
     boolean quick;
@@ -471,6 +474,7 @@ public final class BenchCommand implements Runnable {
       if (!quick || pr.hasMatchedOption("--repeats")) b.repeats(repeats);
       if (!quick || pr.hasMatchedOption("--devices")) b.devices(devices);
       if (!quick || pr.hasMatchedOption("--latency-seconds")) b.latencySeconds(latencySeconds);
+      b.latencyLoad(latencyLoad);
       set.forEach(b::set);
       io.jamwatch.stream.bench.HarnessSettings settings;
       try {

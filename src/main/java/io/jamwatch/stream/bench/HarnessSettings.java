@@ -28,6 +28,7 @@ public record HarnessSettings(
     Map<String, String> streamSettings,
     Path model,
     int latencySeconds,
+    double latencyLoad,
     Path out,
     int brokerHeapMb) {
 
@@ -64,6 +65,9 @@ public record HarnessSettings(
     }
     if (partitions < 1) throw new IllegalArgumentException("partitions must be >= 1");
     if (latencySeconds < 0) throw new IllegalArgumentException("latency seconds must be >= 0");
+    if (!(latencyLoad > 0 && latencyLoad <= 1)) {
+      throw new IllegalArgumentException("latency load must be in (0, 1] of the measured capacity, got " + latencyLoad);
+    }
     if (brokerHeapMb < 256) throw new IllegalArgumentException("broker heap must be >= 256 MB");
     Objects.requireNonNull(out, "out");
     devices = List.copyOf(devices);
@@ -84,7 +88,7 @@ public record HarnessSettings(
     return new Builder();
   }
 
-  /** Defaults: 1M events a run, 200k warm-up, 3 repeats, 64 and 100,000 devices, both guarantees, the three topologies, 2 partitions, 30 s latency run. */
+  /** Defaults: 1M events a run, 200k warm-up, 3 repeats, 64 and 100,000 devices, both guarantees, the three topologies, 2 partitions, 30 s latency run at half capacity. */
   public static final class Builder {
     private long events = 1_000_000;
     private long warmupEvents = 200_000;
@@ -96,6 +100,7 @@ public record HarnessSettings(
     private final Map<String, String> streamSettings = new LinkedHashMap<>();
     private Path model;
     private int latencySeconds = 30;
+    private double latencyLoad = 0.5;
     private Path out = Path.of("runs/bench-stream");
     private int brokerHeapMb = 2048;
 
@@ -109,12 +114,14 @@ public record HarnessSettings(
     public Builder set(String key, String value) { this.streamSettings.put(key, value); return this; }
     public Builder model(Path m) { this.model = m; return this; }
     public Builder latencySeconds(int s) { this.latencySeconds = s; return this; }
+    /** The latency run's rate as a fraction of jamwatch's measured exactly-once capacity (default 0.5). */
+    public Builder latencyLoad(double f) { this.latencyLoad = f; return this; }
     public Builder out(Path o) { this.out = o; return this; }
     public Builder brokerHeapMb(int mb) { this.brokerHeapMb = mb; return this; }
 
     public HarnessSettings build() {
       return new HarnessSettings(events, warmupEvents, repeats, devices, guarantees, topologies, partitions,
-          streamSettings, model, latencySeconds, out, brokerHeapMb);
+          streamSettings, model, latencySeconds, latencyLoad, out, brokerHeapMb);
     }
   }
 }
