@@ -64,7 +64,7 @@ public final class JamwatchTopology {
 
   /**
    * The device-state store of {@code config.state().store()}: RocksDB (tuned by {@link
-   * DeviceStoreRocksConfig}) or an in-memory sorted map ({@link SkipListStore}: a sweep slice costs
+   * DeviceStoreRocksConfig}) or an in-memory store ({@link HeapStore}: O(1) get and put; a sweep slice costs
    * O(its entries), not O(devices) as with Kafka's in-memory store); changelogged either way, so a restarted or moved
    * task restores it from Kafka. Public for the benchmark's baseline, which must do the very same
    * store work.
@@ -72,7 +72,7 @@ public final class JamwatchTopology {
   public static StoreBuilder<KeyValueStore<String, byte[]>> deviceStore(StreamConfig config) {
     KeyValueBytesStoreSupplier supplier =
         config.state().store() == StreamConfig.StoreKind.MEMORY
-            ? SkipListStore.supplier(STORE)
+            ? HeapStore.supplier(STORE)
             : Stores.persistentKeyValueStore(STORE);
     return Stores.keyValueStoreBuilder(
             supplier, Serdes.String(), Serdes.ByteArray()) // DeviceStateCodec's compact layout

@@ -15,7 +15,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /** The heap store answers every read as Kafka Streams' own in-memory store does, after the same writes. */
-class SkipListStoreTest {
+class HeapStoreTest {
   private final SplittableRandom rnd = new SplittableRandom(5);
 
   private Bytes key() {
@@ -40,7 +40,7 @@ class SkipListStoreTest {
 
   @Test
   void answersAsKafkasInMemoryStoreAfterTheSameWrites() {
-    KeyValueStore<Bytes, byte[]> ours = new SkipListStore("s");
+    KeyValueStore<Bytes, byte[]> ours = new HeapStore("s");
     KeyValueStore<Bytes, byte[]> kafka = Stores.inMemoryKeyValueStore("s").get();
     for (int op = 0; op < 20_000; op++) {
       Bytes k = key();
@@ -73,7 +73,7 @@ class SkipListStoreTest {
 
   @Test
   void anOpenScanSurvivesWritesAndSeesTheMapAsItIs() {
-    KeyValueStore<Bytes, byte[]> ours = new SkipListStore("s");
+    KeyValueStore<Bytes, byte[]> ours = new HeapStore("s");
     for (char c = 'a'; c <= 'e'; c++) ours.put(Bytes.wrap(new byte[] {(byte) c}), new byte[] {1});
     List<String> seen = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it = ours.all()) {

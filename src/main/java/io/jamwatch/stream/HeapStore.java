@@ -2,10 +2,10 @@ package io.jamwatch.stream;
 
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.NavigableSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
@@ -16,27 +16,30 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The {@code state.store=memory} device store: a sorted map on the heap (changelogged by the
- * builder's logging layer like any store, restored from the changelog on start), whose range and
- * full scans walk the map itself. Kafka Streams' own in-memory store copies the remaining key set
- * into a new tree on every {@code range()}/{@code all()} (so that an open iterator survives
- * concurrent writes), which makes every sweep slice cost O(devices) before its first entry; a
- * {@link ConcurrentSkipListMap}'s views are weakly consistent instead (an iterator sees the map as
- * it changes, never throws), so a slice costs O(log devices + its own entries). The sweep writes
- * only after closing its iterator ({@link StoreSweep}), so nothing it relies on changes underneath.
+ * The {@code state.store=memory} device store on the heap (changelogged by the builder's logging
+ * layer like any store, restored from the changelog on start): a hash map holds the values, so the
+ * per-event get and put cost O(1), and a sorted set of the keys, touched only when a device is
+ * added or removed, serves range and full scans by walking it. Kafka Streams' own in-memory store
+ * copies the remaining key set into a new tree on every {@code range()}/{@code all()} (so that an
+ * open iterator survives concurrent writes), which makes every sweep slice cost O(devices) before
+ * its first entry; a {@link ConcurrentSkipListSet}'s views are weakly consistent instead (an
+ * iterator sees the set as it changes, never throws), so a slice costs O(log devices + its own
+ * entries), and a key removed meanwhile is skipped. The sweep writes only after closing its
+ * iterator ({@link StoreSweep}), so nothing it relies on changes underneath.
  *
  * <p>Keys order as Kafka's {@link Bytes} compare (unsigned lexicographic), the same as RocksDB's and
  * the in-memory store's, so a sweep visits devices in the same order whatever the store kind.
  */
-final class SkipListStore implements KeyValueStore<Bytes, byte[]> {
+final class HeapStore implements KeyValueStore<Bytes, byte[]> {
   private final String name;
-  private final ConcurrentSkipListMap<Bytes, byte[]> map = new ConcurrentSkipListMap<>();
+  private final ConcurrentHashMap<Bytes, byte[]> map = new ConcurrentHashMap<>();
+  private final ConcurrentSkipListSet<Bytes> keys = new ConcurrentSkipListSet<>();
   private final Position position = Position.emptyPosition();
   private StateStoreContext context;
   private volatile boolean open;
-  private volatile long entries; // ConcurrentSkipListMap.size() walks the map; one writer at a time keeps this
+  private volatile long entries; // ConcurrentSkipListSet.size() walks the set; one writer at a time keeps this
 
-  SkipListStore(String name) {
+  HeapStore(String name) {
     this.name = name;
   }
 
@@ -50,7 +53,7 @@ final class SkipListStore implements KeyValueStore<Bytes, byte[]> {
 
       @Override
       public KeyValueStore<Bytes, byte[]> get() {
-        return new SkipListStore(name);
+        return new HeapStore(name);
       }
 
       @Override
@@ -116,8 +119,10 @@ final class SkipListStore implements KeyValueStore<Bytes, byte[]> {
   private byte[] write(Bytes key, byte[] value) {
     byte[] old = value == null ? map.remove(key) : map.put(key, value);
     if (old == null && value != null) {
+      keys.add(key);
       entries++;
     } else if (old != null && value == null) {
+      keys.remove(key);
       entries--;
     }
     return old;
@@ -153,44 +158,50 @@ final class SkipListStore implements KeyValueStore<Bytes, byte[]> {
 
   @Override
   public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
-    return iterate(view(from, to).descendingMap());
+    return iterate(view(from, to).descendingSet());
   }
 
   @Override
   public KeyValueIterator<Bytes, byte[]> all() {
-    return iterate(map);
+    return iterate(keys);
   }
 
   @Override
   public KeyValueIterator<Bytes, byte[]> reverseAll() {
-    return iterate(map.descendingMap());
+    return iterate(keys.descendingSet());
   }
 
   /** Both bounds inclusive, either may be null (open); an empty range when from > to, as Kafka's stores give. */
-  private ConcurrentNavigableMap<Bytes, byte[]> view(Bytes from, Bytes to) {
+  private NavigableSet<Bytes> view(Bytes from, Bytes to) {
     if (from != null && to != null && from.compareTo(to) > 0) {
-      return new ConcurrentSkipListMap<>();
+      return new ConcurrentSkipListSet<>();
     }
-    if (from == null && to == null) return map;
-    if (from == null) return map.headMap(to, true);
-    if (to == null) return map.tailMap(from, true);
-    return map.subMap(from, true, to, true);
+    if (from == null && to == null) return keys;
+    if (from == null) return keys.headSet(to, true);
+    if (to == null) return keys.tailSet(from, true);
+    return keys.subSet(from, true, to, true);
   }
 
-  private static KeyValueIterator<Bytes, byte[]> iterate(Map<Bytes, byte[]> view) {
-    Iterator<Map.Entry<Bytes, byte[]>> it = view.entrySet().iterator();
+  /** The keys in order with their current values; a key whose value is gone meanwhile is skipped. */
+  private KeyValueIterator<Bytes, byte[]> iterate(NavigableSet<Bytes> view) {
+    Iterator<Bytes> it = view.iterator();
     return new KeyValueIterator<>() {
-      private Map.Entry<Bytes, byte[]> next;
+      private KeyValue<Bytes, byte[]> next;
 
       @Override
       public boolean hasNext() {
-        return next != null || (it.hasNext() && (next = it.next()) != null);
+        while (next == null && it.hasNext()) {
+          Bytes k = it.next();
+          byte[] v = map.get(k);
+          if (v != null) next = KeyValue.pair(k, v);
+        }
+        return next != null;
       }
 
       @Override
       public KeyValue<Bytes, byte[]> next() {
         if (!hasNext()) throw new NoSuchElementException();
-        KeyValue<Bytes, byte[]> kv = KeyValue.pair(next.getKey(), next.getValue());
+        KeyValue<Bytes, byte[]> kv = next;
         next = null;
         return kv;
       }
@@ -198,7 +209,7 @@ final class SkipListStore implements KeyValueStore<Bytes, byte[]> {
       @Override
       public Bytes peekNextKey() {
         if (!hasNext()) throw new NoSuchElementException();
-        return next.getKey();
+        return next.key;
       }
 
       @Override
@@ -217,6 +228,7 @@ final class SkipListStore implements KeyValueStore<Bytes, byte[]> {
   @Override
   public void close() {
     map.clear();
+    keys.clear();
     entries = 0;
     open = false;
   }
