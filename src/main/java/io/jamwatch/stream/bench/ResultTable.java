@@ -13,15 +13,15 @@ import org.apache.kafka.streams.StreamsConfig;
 /** The harness's results as a markdown section for BENCHMARKS.md and as CSV. */
 final class ResultTable {
   static final String RUNS_CSV_HEADER =
-      "topology,guarantee,devices,repeat,events,seconds,events_per_s,stream_cpu_us_per_event,jvm_cpu_us_per_event,broker_cpu_us_per_event,sweep_slice_max_ms,sweep_slice_max_cpu_ms\n";
+      "topology,guarantee,devices,repeat,events,seconds,events_per_s,stream_cpu_us_per_event,jvm_cpu_us_per_event,broker_cpu_us_per_event,sweep_slice_max_ms,sweep_slice_max_cpu_ms,model_runtime\n";
 
   private ResultTable() {}
 
   static String runsCsvRow(Result r) {
     RunMeter.Window w = r.window();
-    return String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.3f,%.1f,%.2f,%.2f,%.2f,%.2f,%.2f%n", r.topology().key(), r.guarantee(),
+    return String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.3f,%.1f,%.2f,%.2f,%.2f,%.2f,%.2f,%s%n", r.topology().key(), r.guarantee(),
         r.devices(), r.repeat(), w.events(), w.seconds(), w.eventsPerSecond(), w.streamCpuMicrosPerEvent(),
-        w.jvmCpuMicrosPerEvent(), w.brokerCpuMicrosPerEvent(), r.sweepMaxMillis(), r.sweepMaxCpuMillis());
+        w.jvmCpuMicrosPerEvent(), w.brokerCpuMicrosPerEvent(), r.sweepMaxMillis(), r.sweepMaxCpuMillis(), r.runtime());
   }
 
   static double median(double[] v) {

@@ -67,9 +67,12 @@ public final class StreamHarness {
   private Path model;
   private int runs;
 
-  /** One measured run. */
+  /**
+   * One measured run. {@code runtime}: what stepped jamwatch's model in this run (the opened model's
+   * own {@code ModelRuntime} key), empty for raw and baseline, which step none.
+   */
   public record Result(Topology topology, String guarantee, int devices, int repeat, RunMeter.Window window,
-      double sweepMaxMillis, double sweepMaxCpuMillis) {}
+      double sweepMaxMillis, double sweepMaxCpuMillis, String runtime) {}
 
   /** p50 / p99 / max (ms) of event time to committed score at {@code rate} events/s. */
   public record Latency(int devices, double rate, double achievedRate, long samples, double p50, double p99, double max, String commitInterval) {}
@@ -221,12 +224,14 @@ public final class StreamHarness {
         + devices + " devices" + (rep == 0 ? " (warm-up)" : "");
     StreamMetrics metrics = new StreamMetrics();
     RunMeter.Window w;
+    String runtime = "";
     try {
       if (t == Topology.JAMWATCH) {
         try (Detector d = new Detector(cfg, new ReloadingModelProvider(model, cfg.runtime()), metrics)) {
           d.start();
           w = RunMeter.await(() -> (long) (metrics.eventsTotal() + metrics.deadLettersTotal()), n, id,
               broker::cpuNanos, console, label);
+          runtime = d.models().current().runtime().key();
         }
       } else {
         LongAdder processed = new LongAdder();
@@ -246,12 +251,12 @@ public final class StreamHarness {
     }
     boolean jw = t == Topology.JAMWATCH;
     return new Result(t, guarantee, devices, rep, w, jw ? metrics.sweepSliceMaxMillis() : Double.NaN,
-        jw ? metrics.sweepSliceMaxCpuMillis() : Double.NaN);
+        jw ? metrics.sweepSliceMaxCpuMillis() : Double.NaN, runtime);
   }
 
   /**
    * jamwatch under exactly_once_v2 fed at {@code rate} events/s for {@code seconds} by a paced
-   * producer (linger 0) that stamps each event with the wall clock as it sends it; a read_committed
+   * producer (linger {@value #FEED_LINGER_MS} ms) that stamps each event with the wall clock as it sends it; a read_committed
    * consumer takes receive time minus event time. The first 5 s (or fifth) are dropped.
    */
   private Latency latency(int devices, double rate, int seconds) throws Exception {

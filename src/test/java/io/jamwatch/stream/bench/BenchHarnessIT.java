@@ -46,6 +46,7 @@ class BenchHarnessIT {
         .events(2_000).warmupEvents(0).repeats(1).devices(List.of(40))
         .guarantees(List.of("eos")).latencySeconds(2).partitions(2)
         .set("state.store", "memory") // any jamwatch key passes through
+        .set("model.runtime", "java") // and the model is stepped as it says
         .out(dir.resolve("stream")).brokerHeapMb(512).build();
     StreamHarness.Report r = new StreamHarness(s, new PrintStream(console, true, StandardCharsets.UTF_8)).run(broker);
 
@@ -59,6 +60,7 @@ class BenchHarnessIT {
       // kernel that accounts CPU in 10 ms ticks, so the count is checked, not the CPU).
       assertEquals(1, x.window().streamThreads(), "stream thread found: " + x);
       assertTrue(x.window().streamCpuNanos() >= 0, "stream thread CPU read: " + x);
+      assertEquals(x.topology() == HarnessSettings.Topology.JAMWATCH ? "java" : "", x.runtime(), "runtime: " + x);
     }
     assertTrue(r.latency().samples() > 0, "latency run timed scores: " + r.latency());
     assertTrue(r.markdown().contains("| 40 | exactly_once_v2 | jamwatch |"), r.markdown());
