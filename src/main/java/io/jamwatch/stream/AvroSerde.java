@@ -118,17 +118,25 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private static final ThreadLocal<Buffer> OUT = ThreadLocal.withInitial(Buffer::new);
 
   public byte[] encode(T value) {
+    Buffer out = OUT.get();
+    boolean done = false;
     try {
-      Buffer out = OUT.get();
       out.reset();
       out.write(header, 0, HEADER);
       BinaryEncoder e = EncoderFactory.get().binaryEncoder(out, out.encoder);
       out.encoder = e;
       writer.write(value, e);
       e.flush();
+      done = true;
       return out.toByteArray();
     } catch (IOException | AvroRuntimeException e) {
       throw new SerializationException("cannot encode " + schema.getFullName() + ": " + e, e);
+    } finally {
+      if (!done) {
+        // A failed write (e.g. a null in a required field) leaves bytes in the encoder's buffer,
+        // which reusing it would flush into the next record: drop it.
+        out.encoder = null;
+      }
     }
   }
 

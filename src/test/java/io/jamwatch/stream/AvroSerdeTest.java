@@ -118,6 +118,18 @@ class AvroSerdeTest {
   }
 
   @Test
+  void aFailedEncodeLeavesNothingBehindForTheNextRecord() throws Exception {
+    AvroSerde<JamRiskScore> scores = new AvroSerde<>(JamRiskScore.getClassSchema());
+    for (int i = 0; i < 50; i++) {
+      JamRiskScore broken = score();
+      broken.setModelId(null); // required string, written after deviceId, lineId, eventTime, eventId
+      assertThrows(RuntimeException.class, () -> scores.encode(broken));
+      JamRiskScore good = score();
+      assertArrayEquals(scores.encodeByMessageEncoder(good), scores.encode(good));
+    }
+  }
+
+  @Test
   void eachPrefixOfAGoodPayloadIsRejectedWithItsReason() {
     AvroSerde<ScannerEvent> serde = new AvroSerde<>(ScannerEvent.getClassSchema());
     ScannerEvent e = ScannerEvent.newBuilder()
