@@ -3,12 +3,16 @@ package io.jamwatch.stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateRestoreCallback;
+import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -69,6 +73,35 @@ class HeapStoreTest {
     assertEquals(drain(kafka.all()), drain(ours.all()));
     assertEquals(drain(kafka.reverseAll()), drain(ours.reverseAll()));
     assertFalse(ours.persistent());
+  }
+
+  @Test
+  void restoresFromTheChangelogRecordsItIsGiven() {
+    HeapStore store = new HeapStore("s");
+    StateRestoreCallback[] registered = new StateRestoreCallback[1];
+    // The only context call a store makes in init is register(): a proxy answers it.
+    StateStoreContext context = (StateStoreContext) Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {StateStoreContext.class}, (proxy, method, args) -> {
+          if (method.getName().equals("register")) {
+            registered[0] = (StateRestoreCallback) args[1];
+            return null;
+          }
+          if (method.getName().equals("recordMetadata")) return java.util.Optional.empty();
+          throw new UnsupportedOperationException(method.getName());
+        });
+    store.init(context, store);
+    assertTrue(store.isOpen());
+    registered[0].restore("d1".getBytes(), "a".getBytes());
+    registered[0].restore("d2".getBytes(), "b".getBytes());
+    registered[0].restore("d1".getBytes(), "c".getBytes()); // a later state of d1
+    registered[0].restore("d2".getBytes(), null); // tombstone: d2 evicted
+    registered[0].restore("d3".getBytes(), "e".getBytes());
+    assertEquals(List.of("d1=c", "d3=e"), drain(store.all()));
+    assertEquals(2, store.approximateNumEntries());
+    store.put(Bytes.wrap("d0".getBytes()), "f".getBytes()); // a put outside a record: nothing to track
+    assertEquals(List.of("d0=f", "d1=c", "d3=e"), drain(store.all()));
+    store.close();
+    assertFalse(store.isOpen());
   }
 
   @Test
