@@ -37,7 +37,6 @@ final class HeapStore implements KeyValueStore<Bytes, byte[]> {
   private final Position position = Position.emptyPosition();
   private StateStoreContext context;
   private volatile boolean open;
-  private volatile long entries; // ConcurrentSkipListSet.size() walks the set; one writer at a time keeps this
 
   HeapStore(String name) {
     this.name = name;
@@ -120,10 +119,8 @@ final class HeapStore implements KeyValueStore<Bytes, byte[]> {
     byte[] old = value == null ? map.remove(key) : map.put(key, value);
     if (old == null && value != null) {
       keys.add(key);
-      entries++;
     } else if (old != null && value == null) {
       keys.remove(key);
-      entries--;
     }
     return old;
   }
@@ -219,7 +216,7 @@ final class HeapStore implements KeyValueStore<Bytes, byte[]> {
 
   @Override
   public long approximateNumEntries() {
-    return entries;
+    return map.size(); // the hash map's count, not the key set's (ConcurrentSkipListSet.size() walks it)
   }
 
   @Override
@@ -229,7 +226,6 @@ final class HeapStore implements KeyValueStore<Bytes, byte[]> {
   public void close() {
     map.clear();
     keys.clear();
-    entries = 0;
     open = false;
   }
 }
