@@ -141,7 +141,7 @@ public final class DemoCommand implements Callable<Integer> {
       JamwatchTopics topics = JamwatchTopics.of(cfg);
       broker.createTopics(topics, 4);
       StreamMetrics metrics = new StreamMetrics();
-      ReloadingModelProvider models = new ReloadingModelProvider(model);
+      ReloadingModelProvider models = new ReloadingModelProvider(model, cfg.runtime());
       String modelId = models.modelId();
       Detector detector = new Detector(cfg, models, metrics);
       StatusTracker tracker = new StatusTracker(detector, models::modelsInUse);

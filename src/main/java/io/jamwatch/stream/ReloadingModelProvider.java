@@ -54,8 +54,13 @@ public final class ReloadingModelProvider implements ModelProvider {
 
   private final Function<Path, ScoringModel> opener;
 
-  /** Loads (and so validates) {@code modelFile} now, on the loader thread; a bad file throws here. */
-  public ReloadingModelProvider(Path modelFile) {
+  /**
+   * Loads (and so validates) {@code modelFile} now, on the loader thread, stepped by ONNX Runtime;
+   * a bad file throws here. Package-private (tests): code holding a config passes its {@code
+   * model.runtime} to the constructor below, so a run can never step with another runtime than its
+   * config says (the bench harnesses once did).
+   */
+  ReloadingModelProvider(Path modelFile) {
     this(modelFile, ModelRuntime.ORT);
   }
 
