@@ -19,6 +19,7 @@ import io.jamwatch.ingest.IngestConfig;
 import io.jamwatch.ingest.InputFormat;
 import io.jamwatch.ingest.RegistrySettings;
 import io.jamwatch.onnx.ModelRuntime;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -367,16 +368,20 @@ public record StreamConfig(
     return new StreamConfig(topics, modelPath, state, input, alert, alertThresholdsFromModel, httpPort, kafka, ingest, out, runtime);
   }
 
+  /** The stream's producer batch size unless the config sets {@code batch.size} for it. */
+  static final int PRODUCER_BATCH_BYTES = 128 * 1024;
+  /** The main consumer's fetch.min.bytes unless the config sets it. */
+  static final int CONSUMER_FETCH_MIN_BYTES = 64 * 1024;
+  /** The main consumer's fetch.max.wait.ms unless the config sets it (the client's default is 500). */
+  static final int CONSUMER_FETCH_MAX_WAIT_MS = 10;
+
   /**
    * The Kafka Streams properties: jamwatch's defaults (application.id {@code jamwatch},
    * bootstrap {@code localhost:9092}, {@code exactly_once_v2}, the RocksDB settings of {@link
-   * DeviceStoreRocksConfig}), then every {@code kafka.*} key of
+   * DeviceStoreRocksConfig}, the client defaults below), then every {@code kafka.*} key of
    * the config file on top, so any client setting (SASL, TLS, producer/consumer overrides) can be
    * given. The dead-letter handlers are always installed.
    */
-  /** The stream's producer batch size unless {@code kafka.producer.batch.size} says otherwise. */
-  static final int PRODUCER_BATCH_BYTES = 128 * 1024;
-
   public Properties streamsProperties() {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "jamwatch");
@@ -385,13 +390,34 @@ public record StreamConfig(
     p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, DeviceStoreRocksConfig.class.getName());
     // Every event writes a score and a changelog record: 128 KB batches (the client's default is
     // 16 KB) send fewer, fuller requests, halving the broker's CPU per event (BENCHMARKS.md).
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), String.valueOf(PRODUCER_BATCH_BYTES));
+    clientDefault(p, StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES,
+        ProducerConfig.BATCH_SIZE_CONFIG);
+    // Live traffic arrives a few events at a time: with the client's fetch.min.bytes of 1 the main
+    // consumer fetched every few events, and at half capacity the broker's handling of those
+    // fetches took the CPU the stream needed. The broker now answers once 64 KB are there or
+    // after 10 ms (BENCHMARKS.md: p99 at half capacity); a backlog still fetches full batches.
+    clientDefault(p, StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), CONSUMER_FETCH_MIN_BYTES,
+        ConsumerConfig.FETCH_MIN_BYTES_CONFIG);
+    clientDefault(p, StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), CONSUMER_FETCH_MAX_WAIT_MS,
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
     p.putAll(kafka);
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class.getName());
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
     p.put(DeadLetters.TOPIC_CONFIG, topics.deadLetters());
     return p;
+  }
+
+  /**
+   * Puts jamwatch's default for a client setting under {@code prefixedKey} unless the config's
+   * {@code kafka.*} keys set {@code key} in any form (plain, {@code producer.}/{@code consumer.},
+   * {@code main.consumer.}): Kafka Streams lets a prefixed key win over a plain one, so a default
+   * put under the prefix would silently override the user's plain setting.
+   */
+  private void clientDefault(Properties p, String prefixedKey, int value, String key) {
+    boolean given = kafka.containsKey(key) || kafka.containsKey(StreamsConfig.producerPrefix(key))
+        || kafka.containsKey(StreamsConfig.consumerPrefix(key)) || kafka.containsKey(StreamsConfig.mainConsumerPrefix(key));
+    if (!given) p.put(prefixedKey, String.valueOf(value));
   }
 
   private static long duration(Properties p, String key, long def) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,39 @@ class StreamConfigTest {
     Properties in = new Properties();
     in.setProperty("kafka.producer.batch.size", "16384");
     assertEquals("16384", StreamConfig.fromProperties(in).streamsProperties().get("producer.batch.size"));
+  }
+
+  /**
+   * jamwatch's client defaults reach the clients, and a user's setting wins in every form,
+   * including the plain key, which Kafka Streams ranks below a prefixed one (a default put under
+   * the prefix would silently override it): checked on the configs Kafka Streams hands its clients.
+   */
+  @Test
+  void clientDefaultsReachTheClientsAndAnyFormOfTheUsersKeyWins() {
+    org.apache.kafka.streams.StreamsConfig defaults = new org.apache.kafka.streams.StreamsConfig(StreamConfig.defaults().streamsProperties());
+    Map<String, Object> consumer = defaults.getMainConsumerConfigs("g", "c", 0);
+    assertEquals("65536", String.valueOf(consumer.get("fetch.min.bytes")));
+    assertEquals("10", String.valueOf(consumer.get("fetch.max.wait.ms")));
+    assertEquals("131072", String.valueOf(defaults.getProducerConfigs("p").get("batch.size")));
+    // the restore consumer keeps the client defaults (a restore reads a backlog)
+    assertEquals(null, defaults.getRestoreConsumerConfigs("r").get("fetch.min.bytes"));
+
+    for (String form : new String[] {"", "consumer.", "main.consumer."}) {
+      Properties in = new Properties();
+      in.setProperty("kafka." + form + "fetch.min.bytes", "1");
+      in.setProperty("kafka." + form + "fetch.max.wait.ms", "500");
+      Map<String, Object> c = new org.apache.kafka.streams.StreamsConfig(StreamConfig.fromProperties(in).streamsProperties())
+          .getMainConsumerConfigs("g", "c", 0);
+      assertEquals("1", String.valueOf(c.get("fetch.min.bytes")), form);
+      assertEquals("500", String.valueOf(c.get("fetch.max.wait.ms")), form);
+    }
+    for (String form : new String[] {"", "producer."}) {
+      Properties in = new Properties();
+      in.setProperty("kafka." + form + "batch.size", "16384");
+      Map<String, Object> pr = new org.apache.kafka.streams.StreamsConfig(StreamConfig.fromProperties(in).streamsProperties())
+          .getProducerConfigs("p");
+      assertEquals("16384", String.valueOf(pr.get("batch.size")), form);
+    }
   }
 
   @Test
