@@ -451,6 +451,9 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--latency-load", defaultValue = "0.5", description = "Rate of the latency run as a fraction of jamwatch's measured exactly-once median capacity (default: ${DEFAULT-VALUE}).")
     double latencyLoad;
 
+    @Option(names = "--latency-rate", defaultValue = "0", description = "A fixed rate for the latency run, events/s, to compare settings at the same load (0 = --latency-load of the capacity; default: ${DEFAULT-VALUE}).")
+    double latencyRate;
+
     @Option(names = "--quick", description = "A CI-sized run: 20,000 events, 5,000 warm-up, 1 repeat, 64 and 1,000 devices, 5 s latency run (other options still apply after it).")
     boolean quick;
 
@@ -475,6 +478,7 @@ public final class BenchCommand implements Runnable {
       if (!quick || pr.hasMatchedOption("--devices")) b.devices(devices);
       if (!quick || pr.hasMatchedOption("--latency-seconds")) b.latencySeconds(latencySeconds);
       b.latencyLoad(latencyLoad);
+      b.latencyRate(latencyRate);
       set.forEach(b::set);
       io.jamwatch.stream.bench.HarnessSettings settings;
       try {

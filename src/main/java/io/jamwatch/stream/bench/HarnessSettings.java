@@ -29,6 +29,7 @@ public record HarnessSettings(
     Path model,
     int latencySeconds,
     double latencyLoad,
+    double latencyRate,
     Path out,
     int brokerHeapMb) {
 
@@ -68,6 +69,9 @@ public record HarnessSettings(
     if (!(latencyLoad > 0 && latencyLoad <= 1)) {
       throw new IllegalArgumentException("latency load must be in (0, 1] of the measured capacity, got " + latencyLoad);
     }
+    if (!(latencyRate >= 0) || Double.isInfinite(latencyRate)) {
+      throw new IllegalArgumentException("latency rate must be >= 0 events/s (0: --latency-load of the capacity), got " + latencyRate);
+    }
     if (brokerHeapMb < 256) throw new IllegalArgumentException("broker heap must be >= 256 MB");
     Objects.requireNonNull(out, "out");
     devices = List.copyOf(devices);
@@ -101,6 +105,7 @@ public record HarnessSettings(
     private Path model;
     private int latencySeconds = 30;
     private double latencyLoad = 0.5;
+    private double latencyRate = 0;
     private Path out = Path.of("runs/bench-stream");
     private int brokerHeapMb = 2048;
 
@@ -116,12 +121,14 @@ public record HarnessSettings(
     public Builder latencySeconds(int s) { this.latencySeconds = s; return this; }
     /** The latency run's rate as a fraction of jamwatch's measured exactly-once capacity (default 0.5). */
     public Builder latencyLoad(double f) { this.latencyLoad = f; return this; }
+    /** A fixed rate for the latency run (events/s), so two settings are compared at the same load; 0 (default): {@link #latencyLoad}. */
+    public Builder latencyRate(double r) { this.latencyRate = r; return this; }
     public Builder out(Path o) { this.out = o; return this; }
     public Builder brokerHeapMb(int mb) { this.brokerHeapMb = mb; return this; }
 
     public HarnessSettings build() {
       return new HarnessSettings(events, warmupEvents, repeats, devices, guarantees, topologies, partitions,
-          streamSettings, model, latencySeconds, latencyLoad, out, brokerHeapMb);
+          streamSettings, model, latencySeconds, latencyLoad, latencyRate, out, brokerHeapMb);
     }
   }
 }

@@ -75,7 +75,8 @@ public final class StreamHarness {
       double sweepMaxMillis, double sweepMaxCpuMillis, String runtime) {}
 
   /** p50 / p99 / max (ms) of event time to committed score at {@code rate} events/s. */
-  public record Latency(int devices, double rate, double achievedRate, long samples, double p50, double p99, double max, String commitInterval) {}
+  /** {@code load}: the rate as a fraction of the run's measured median capacity. */
+  public record Latency(int devices, double rate, double load, double achievedRate, long samples, double p50, double p99, double max, String commitInterval) {}
 
   public StreamHarness(HarnessSettings settings, PrintStream console) {
     this.settings = settings;
@@ -138,7 +139,8 @@ public final class StreamHarness {
             .filter(r -> r.topology() == Topology.JAMWATCH && r.devices() == largest
                 && r.guarantee().equals(StreamsConfig.EXACTLY_ONCE_V2))
             .mapToDouble(r -> r.window().eventsPerSecond()).toArray());
-        latency = latency(largest, Math.max(10, capacity * settings.latencyLoad()), settings.latencySeconds());
+        double rate = settings.latencyRate() > 0 ? settings.latencyRate() : Math.max(10, capacity * settings.latencyLoad());
+        latency = latency(largest, rate, capacity, settings.latencySeconds());
       }
     } finally {
       broker = null;
@@ -259,7 +261,7 @@ public final class StreamHarness {
    * producer (linger {@value #FEED_LINGER_MS} ms) that stamps each event with the wall clock as it sends it; a read_committed
    * consumer takes receive time minus event time. The first 5 s (or fifth) are dropped.
    */
-  private Latency latency(int devices, double rate, int seconds) throws Exception {
+  private Latency latency(int devices, double rate, double capacity, int seconds) throws Exception {
     String id = "r" + (++runs) + "-latency";
     String input = id + "-in";
     broker.createTopics(List.of(input), settings.partitions());
@@ -267,7 +269,7 @@ public final class StreamHarness {
         StreamsConfig.EXACTLY_ONCE_V2, model, work.resolve("state").resolve(id));
     broker.createTopics(List.of(cfg.topics().scores(), cfg.topics().alerts(), cfg.topics().deadLetters()), settings.partitions());
     console.printf(Locale.ROOT, "latency: jamwatch eos, %,d devices, %,.0f events/s (%.2f of the measured capacity) for %d s%n",
-        devices, rate, settings.latencyLoad(), seconds);
+        devices, rate, rate / capacity, seconds);
     BenchCorpus corpus = BenchCorpus.of(devices, 0);
     List<Long> lat = new ArrayList<>();
     AtomicBoolean sending = new AtomicBoolean(true);
@@ -329,9 +331,9 @@ public final class StreamHarness {
     long[] a = lat.stream().mapToLong(Long::longValue).sorted().toArray();
     String commit = settings.streamSettings().getOrDefault("kafka.commit.interval.ms", "100 (exactly_once_v2 default)");
     if (a.length == 0) {
-      return new Latency(devices, rate, sent[0] / Math.max(1e-9, sendSeconds[0]), 0, Double.NaN, Double.NaN, Double.NaN, commit);
+      return new Latency(devices, rate, rate / capacity, sent[0] / Math.max(1e-9, sendSeconds[0]), 0, Double.NaN, Double.NaN, Double.NaN, commit);
     }
-    return new Latency(devices, rate, sent[0] / Math.max(1e-9, sendSeconds[0]), a.length,
+    return new Latency(devices, rate, rate / capacity, sent[0] / Math.max(1e-9, sendSeconds[0]), a.length,
         a[(int) (a.length * 0.50)], a[Math.min(a.length - 1, (int) (a.length * 0.99))], a[a.length - 1], commit);
   }
 
