@@ -259,7 +259,7 @@ public final class ScoringModel implements AutoCloseable {
   public float score(ScannerEvent e, DeviceMemory m) {
     checkMemory(m);
     encoder.encode(e, m.lastEventTime, m.detector, encoderStateOffset(), x);
-    readings(e, values);
+    if (stages != null) readings(e, values); // only the detector stages read the raw readings
     return scoreEncoded(x, values, e.getEventTime().toEpochMilli(), m);
   }
 
