@@ -74,8 +74,10 @@ public final class StreamHarness {
   public record Result(Topology topology, String guarantee, int devices, int repeat, RunMeter.Window window,
       double sweepMaxMillis, double sweepMaxCpuMillis, String runtime) {}
 
-  /** p50 / p99 / max (ms) of event time to committed score at {@code rate} events/s. */
-  /** {@code load}: the rate as a fraction of the run's measured median capacity. */
+  /**
+   * p50 / p99 / max (ms) of event time to committed score at {@code rate} events/s; {@code load}
+   * is that rate as a fraction of the run's measured median capacity.
+   */
   public record Latency(int devices, double rate, double load, double achievedRate, long samples, double p50, double p99, double max, String commitInterval) {}
 
   public StreamHarness(HarnessSettings settings, PrintStream console) {
