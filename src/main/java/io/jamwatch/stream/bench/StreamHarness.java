@@ -264,6 +264,7 @@ public final class StreamHarness {
    * consumer takes receive time minus event time. The first 5 s (or fifth) are dropped.
    */
   private Latency latency(int devices, double rate, double capacity, int seconds) throws Exception {
+    double load = rate / capacity;
     String id = "r" + (++runs) + "-latency";
     String input = id + "-in";
     broker.createTopics(List.of(input), settings.partitions());
@@ -271,7 +272,7 @@ public final class StreamHarness {
         StreamsConfig.EXACTLY_ONCE_V2, model, work.resolve("state").resolve(id));
     broker.createTopics(List.of(cfg.topics().scores(), cfg.topics().alerts(), cfg.topics().deadLetters()), settings.partitions());
     console.printf(Locale.ROOT, "latency: jamwatch eos, %,d devices, %,.0f events/s (%.2f of the measured capacity) for %d s%n",
-        devices, rate, rate / capacity, seconds);
+        devices, rate, load, seconds);
     BenchCorpus corpus = BenchCorpus.of(devices, 0);
     List<Long> lat = new ArrayList<>();
     AtomicBoolean sending = new AtomicBoolean(true);
@@ -333,9 +334,9 @@ public final class StreamHarness {
     long[] a = lat.stream().mapToLong(Long::longValue).sorted().toArray();
     String commit = settings.streamSettings().getOrDefault("kafka.commit.interval.ms", "100 (exactly_once_v2 default)");
     if (a.length == 0) {
-      return new Latency(devices, rate, rate / capacity, sent[0] / Math.max(1e-9, sendSeconds[0]), 0, Double.NaN, Double.NaN, Double.NaN, commit);
+      return new Latency(devices, rate, load, sent[0] / Math.max(1e-9, sendSeconds[0]), 0, Double.NaN, Double.NaN, Double.NaN, commit);
     }
-    return new Latency(devices, rate, rate / capacity, sent[0] / Math.max(1e-9, sendSeconds[0]), a.length,
+    return new Latency(devices, rate, load, sent[0] / Math.max(1e-9, sendSeconds[0]), a.length,
         a[(int) (a.length * 0.50)], a[Math.min(a.length - 1, (int) (a.length * 0.99))], a[a.length - 1], commit);
   }
 
