@@ -93,11 +93,18 @@ public final class EmbeddedBroker implements AutoCloseable {
 
   /** Creates {@code names} ({@code partitions} each, replication 1, no time retention) on the broker at {@code bootstrap}, if absent. */
   public static void createTopics(String bootstrap, List<String> names, int partitions) {
+    createTopics(bootstrap, names, partitions, Map.of());
+  }
+
+  /** As {@link #createTopics(String, List, int)}, with topic configs {@code configs} beside the retention. */
+  public static void createTopics(String bootstrap, List<String> names, int partitions, Map<String, String> configs) {
+    Map<String, String> all = new java.util.TreeMap<>(configs);
+    all.putIfAbsent("retention.ms", "-1");
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       List<NewTopic> topics = new ArrayList<>();
       for (String n : names) {
-        topics.add(new NewTopic(n, partitions, (short) 1).configs(Map.of("retention.ms", "-1")));
+        topics.add(new NewTopic(n, partitions, (short) 1).configs(all));
       }
       for (var f : admin.createTopics(topics).values().values()) {
         try {

@@ -58,9 +58,12 @@ public final class BrokerProcess implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xss16m", "-Xmx" + heapMb + "m",
         "-Dorg.slf4j.simpleLogger.logFile=" + log,
-        "-Djava.io.tmpdir=" + work.toAbsolutePath(),
-        "-cp", System.getProperty("java.class.path"),
-        BrokerProcess.class.getName(), address.toString()));
+        "-Djava.io.tmpdir=" + work.toAbsolutePath()));
+    // Per-logger levels given to this JVM (-Dorg.slf4j.simpleLogger.log.NAME=LEVEL) reach the
+    // broker's log too, e.g. kafka.request.logger=debug for each request's queue, local and remote time.
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("org.slf4j.simpleLogger.log."))
+        .sorted().forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName(), address.toString()));
     Process p = new ProcessBuilder(cmd)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("broker.out").toFile()))
@@ -117,6 +120,11 @@ public final class BrokerProcess implements AutoCloseable {
 
   public void createTopics(List<String> names, int partitions) {
     EmbeddedBroker.createTopics(bootstrap, names, partitions);
+  }
+
+  /** Creates topics with {@code configs} (e.g. {@code message.timestamp.type}). */
+  public void createTopics(List<String> names, int partitions, Map<String, String> configs) {
+    EmbeddedBroker.createTopics(bootstrap, names, partitions, configs);
   }
 
   /** Deletes every topic whose name starts with {@code prefix} (a finished run's outputs and changelogs). */

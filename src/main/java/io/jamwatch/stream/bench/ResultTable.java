@@ -108,6 +108,9 @@ final class ResultTable {
               + "commit.interval.ms %s: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%,d scores; feed linger.ms %d, read_committed probe with fetch.max.wait.ms %d).%n",
           latency.devices(), latency.rate(), latency.load(), latency.achievedRate(), latency.commitInterval(), latency.p50(), latency.p99(),
           latency.max(), latency.samples(), StreamHarness.FEED_LINGER_MS, StreamHarness.PROBE_FETCH_WAIT_MS));
+      b.append(String.format(Locale.ROOT,
+          "Split at the broker's append of the score (LogAppendTime): event to appended %s; appended to read (the commit) %s.%n",
+          latency.toAppend().text(), latency.toVisible().text()));
     }
     return b.toString();
   }

@@ -78,7 +78,39 @@ public final class StreamHarness {
    * p50 / p99 / max (ms) of event time to committed score at {@code rate} events/s; {@code load}
    * is that rate as a fraction of the run's measured median capacity.
    */
-  public record Latency(int devices, double rate, double load, double achievedRate, long samples, double p50, double p99, double max, String commitInterval) {}
+  /**
+   * The latency run's result: {@code total} is event time to the score read by a read_committed
+   * consumer, split at the broker's append of the score (its LogAppendTime) into {@code toAppend}
+   * (feed linger, the stream's fetch, processing, the stream's producer) and {@code toVisible}
+   * (waiting for the transaction to commit, the commit, the markers, the reader's fetch).
+   */
+  public record Latency(int devices, double rate, double load, double achievedRate, long samples,
+      Spread total, Spread toAppend, Spread toVisible, String commitInterval) {
+    public double p50() {
+      return total.p50();
+    }
+
+    public double p99() {
+      return total.p99();
+    }
+
+    public double max() {
+      return total.max();
+    }
+  }
+
+  /** Median, 99th percentile and maximum of some milliseconds (NaN when there are none). */
+  public record Spread(double p50, double p99, double max) {
+    static Spread of(List<Long> millis) {
+      long[] a = millis.stream().mapToLong(Long::longValue).sorted().toArray();
+      if (a.length == 0) return new Spread(Double.NaN, Double.NaN, Double.NaN);
+      return new Spread(a[(int) (a.length * 0.50)], a[Math.min(a.length - 1, (int) (a.length * 0.99))], a[a.length - 1]);
+    }
+
+    String text() {
+      return String.format(Locale.ROOT, "p50 %,.0f ms, p99 %,.0f ms, max %,.0f ms", p50, p99, max);
+    }
+  }
 
   public StreamHarness(HarnessSettings settings, PrintStream console) {
     this.settings = settings;
@@ -223,7 +255,10 @@ public final class StreamHarness {
     String id = "r" + (++runs) + "-" + t.key();
     StreamConfig cfg = config(settings.streamSettings(), broker.bootstrapServers(), id, input, guarantee, model,
         work.resolve("state").resolve(id));
-    broker.createTopics(List.of(cfg.topics().scores(), cfg.topics().alerts(), cfg.topics().deadLetters()), settings.partitions());
+    broker.createTopics(List.of(cfg.topics().alerts(), cfg.topics().deadLetters()), settings.partitions());
+    // The broker stamps each score as it appends it (before the transaction commits), which splits
+    // the latency into event -> score appended and appended -> visible to a read_committed reader.
+    broker.createTopics(List.of(cfg.topics().scores()), settings.partitions(), Map.of("message.timestamp.type", "LogAppendTime"));
     String label = t.key() + " " + (guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) ? "eos" : "alo") + " "
         + devices + " devices" + (rep == 0 ? " (warm-up)" : "");
     StreamMetrics metrics = new StreamMetrics();
@@ -270,11 +305,16 @@ public final class StreamHarness {
     broker.createTopics(List.of(input), settings.partitions());
     StreamConfig cfg = config(settings.streamSettings(), broker.bootstrapServers(), id, input,
         StreamsConfig.EXACTLY_ONCE_V2, model, work.resolve("state").resolve(id));
-    broker.createTopics(List.of(cfg.topics().scores(), cfg.topics().alerts(), cfg.topics().deadLetters()), settings.partitions());
+    broker.createTopics(List.of(cfg.topics().alerts(), cfg.topics().deadLetters()), settings.partitions());
+    // The broker stamps each score as it appends it (before the transaction commits), which splits
+    // the latency into event -> score appended and appended -> visible to a read_committed reader.
+    broker.createTopics(List.of(cfg.topics().scores()), settings.partitions(), Map.of("message.timestamp.type", "LogAppendTime"));
     console.printf(Locale.ROOT, "latency: jamwatch eos, %,d devices, %,.0f events/s (%.2f of the measured capacity) for %d s%n",
         devices, rate, load, seconds);
     BenchCorpus corpus = BenchCorpus.of(devices, 0);
     List<Long> lat = new ArrayList<>();
+    List<Long> toAppend = new ArrayList<>();
+    List<Long> toVisible = new ArrayList<>();
     AtomicBoolean sending = new AtomicBoolean(true);
     long[] sent = new long[1];
     double[] sendSeconds = new double[1];
@@ -319,6 +359,8 @@ public final class StreamHarness {
           long t = r.value().getEventTime().toEpochMilli();
           if (t >= measureFrom) {
             lat.add(now - t);
+            toAppend.add(r.timestamp() - t);
+            toVisible.add(now - r.timestamp());
           }
           quietSince = System.nanoTime();
         }
@@ -331,13 +373,9 @@ public final class StreamHarness {
     } finally {
       broker.deleteTopicsStartingWith(id + "-");
     }
-    long[] a = lat.stream().mapToLong(Long::longValue).sorted().toArray();
     String commit = settings.streamSettings().getOrDefault("kafka.commit.interval.ms", "100 (exactly_once_v2 default)");
-    if (a.length == 0) {
-      return new Latency(devices, rate, load, sent[0] / Math.max(1e-9, sendSeconds[0]), 0, Double.NaN, Double.NaN, Double.NaN, commit);
-    }
-    return new Latency(devices, rate, load, sent[0] / Math.max(1e-9, sendSeconds[0]), a.length,
-        a[(int) (a.length * 0.50)], a[Math.min(a.length - 1, (int) (a.length * 0.99))], a[a.length - 1], commit);
+    return new Latency(devices, rate, load, sent[0] / Math.max(1e-9, sendSeconds[0]), lat.size(),
+        Spread.of(lat), Spread.of(toAppend), Spread.of(toVisible), commit);
   }
 
   static final int PROBE_FETCH_WAIT_MS = 10;
