@@ -148,15 +148,18 @@ class ScoringTopologyTest {
   static Stream<Arguments> cellsAndRuntimes() {
     Stream.Builder<Arguments> b = Stream.builder();
     for (ModelRuntime r : ModelRuntime.values()) {
-      b.add(Arguments.of(CellType.GRU, r));
-      b.add(Arguments.of(CellType.LSTM, r));
+      for (StreamConfig.StoreKind store : StreamConfig.StoreKind.values()) {
+        b.add(Arguments.of(CellType.GRU, r, store));
+        b.add(Arguments.of(CellType.LSTM, r, store));
+      }
     }
     return b.build();
   }
 
-  @ParameterizedTest(name = "{0} runtime={1}")
+  @ParameterizedTest(name = "{0} runtime={1} store={2}")
   @MethodSource("cellsAndRuntimes")
-  void replayedLogGivesSameScoresAsOfflineSteppingBitForBit(CellType cell, ModelRuntime runtime) throws Exception {
+  void replayedLogGivesSameScoresAsOfflineSteppingBitForBit(CellType cell, ModelRuntime runtime, StreamConfig.StoreKind store)
+      throws Exception {
     boolean forecast = cell == CellType.LSTM; // one risk-head and one forecast-head model
     Path model = TestModels.random(dir, "m.onnx", cell, forecast, 11);
     Path logDir = dir.resolve("log");
@@ -166,7 +169,8 @@ class ScoringTopologyTest {
         w.write(e);
       }
     }
-    start(model, StreamConfig.defaults().withRuntime(runtime));
+    StreamConfig base = StreamConfig.defaults().withRuntime(runtime);
+    start(model, base.withState(base.state().withStore(store)));
     assertEquals(runtime, models.current().runtime());
     List<ScannerEvent> replayed = new ArrayList<>();
     try (RecordedLogReader.EventStream log = RecordedLogReader.open(logDir)) {
@@ -408,8 +412,32 @@ class ScoringTopologyTest {
   }
 
   @Test
-  void raisesAndClearsAlertWithHysteresisPeakAndDuration() {
+  void bothStoresGiveTheSameAlertsAndExplanations() {
+    // The heap store hands the processor its stored arrays; RocksDB hands out copies. A raise's
+    // occlusion explanation re-steps from the state before the event, so both stores must give
+    // the same alerts, reasons and all.
+    Path model = TestModels.random(dir, "r.onnx", CellType.GRU, false, 5);
+    List<List<JamAlert>> raised = new ArrayList<>();
+    for (StreamConfig.StoreKind store : StreamConfig.StoreKind.values()) {
+      // every score is above 0.01: each device raises at its 20th event above, after its recent ids filled
+      StreamConfig cfg = StreamConfig.defaults().withAlert(new AlertPolicy(0.01f, 0.005f, 20, 0, 3_600_000L));
+      start(model, cfg.withState(cfg.state().withStore(store)));
+      for (ScannerEvent e : TestEvents.lines(1, 3, 30, 700, 9)) pipe(e);
+      raised.add(alerts.readValuesToList().stream().filter(a -> a.getKind() == AlertKind.RAISED).toList());
+      close();
+      driver = null;
+      models = null;
+    }
+    assertEquals(3, raised.get(0).size(), "each device raises once: " + raised.get(0));
+    assertTrue(raised.get(0).stream().anyMatch(a -> !a.getReasons().isEmpty()), "explained: " + raised.get(0));
+    assertEquals(raised.get(0), raised.get(1));
+  }
+
+  @ParameterizedTest(name = "store={0}")
+  @org.junit.jupiter.params.provider.EnumSource(StreamConfig.StoreKind.class)
+  void raisesAndClearsAlertWithHysteresisPeakAndDuration(StreamConfig.StoreKind store) {
     StreamConfig cfg = StreamConfig.defaults().withAlert(new AlertPolicy(0.9f, 0.3f, 2, 0, 60_000));
+    cfg = cfg.withState(cfg.state().withStore(store));
     start(TestModels.steerable(dir, "steer.onnx", 1), cfg);
     float high = 2.4f; // ~ +4 std: score ~ 1
     float mid = TestModels.speedMean(); // 0 std: score 0.5, between the thresholds

@@ -105,7 +105,7 @@ final class ResultTable {
     if (latency != null) {
       b.append(String.format(Locale.ROOT,
           "%nEvent-to-score latency, jamwatch exactly_once_v2, %,d devices, paced at %,.0f events/s (%.2f of the median capacity; achieved %,.0f), "
-              + "commit.interval.ms %s: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%,d scores; feed linger.ms %d, read_committed probe with fetch.max.wait.ms %d).%n",
+              + "commit.interval.ms %s: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%,d scores, after one unpaced event per device; feed linger.ms %d, read_committed probe with fetch.max.wait.ms %d).%n",
           latency.devices(), latency.rate(), latency.load(), latency.achievedRate(), latency.commitInterval(), latency.p50(), latency.p99(),
           latency.max(), latency.samples(), StreamHarness.FEED_LINGER_MS, StreamHarness.PROBE_FETCH_WAIT_MS));
       b.append(String.format(Locale.ROOT,
