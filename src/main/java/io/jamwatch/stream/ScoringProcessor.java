@@ -225,6 +225,14 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
   }
 
   private static final java.lang.management.ThreadMXBean THREAD_CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+  /**
+   * Evictions and STALE alerts one sweep slice may make (each a store write and up to one alert,
+   * tens of microseconds on RocksDB): they happen after the slice's visiting, outside its time
+   * budget, so a slice that meets many silent devices at once (after an outage of a line's feed,
+   * say) ends early and the next tick goes on from there.
+   */
+  static final int MAX_SWEEP_WRITES = 128;
+
   // The incremental sweep: its position and what the running cycle has counted so far.
   private StoreSweep<byte[]> sweep;
   private Map<String, Long> lineSeen = new HashMap<>(); // running cycle: line -> latest wall clock seen
@@ -252,21 +260,23 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
             (key, stored) -> {
               byte[] s = DeviceStateCodec.upgrade(stored);
               if (!DeviceStateCodec.isCompact(s)) {
-                return; // unknown bytes: the device's next event restarts it
+                return true; // unknown bytes: the device's next event restarts it
               }
               long seen = DeviceStateCodec.lastSeenWallClock(s);
               if (now - seen > p.ttlMillis()) {
                 evict.add(KeyValue.pair(key, s));
-                return;
+              } else {
+                cycleHeld++;
+                if (DeviceStateCodec.alertOpen(s)) {
+                  cycleOpen++;
+                }
+                lineSeen.merge(DeviceStateCodec.lineId(s), seen, Math::max);
+                if (p.staleAfterMillis() > 0 && !DeviceStateCodec.staleAlerted(s) && now - seen > p.staleAfterMillis()) {
+                  silent.add(KeyValue.pair(key, s));
+                }
               }
-              cycleHeld++;
-              if (DeviceStateCodec.alertOpen(s)) {
-                cycleOpen++;
-              }
-              lineSeen.merge(DeviceStateCodec.lineId(s), seen, Math::max);
-              if (p.staleAfterMillis() > 0 && !DeviceStateCodec.staleAlerted(s) && now - seen > p.staleAfterMillis()) {
-                silent.add(KeyValue.pair(key, s));
-              }
+              // The writes below come after the slice's time budget: bound them by count.
+              return evict.size() + silent.size() < MAX_SWEEP_WRITES;
             });
     for (KeyValue<String, byte[]> kv : evict) {
       byte[] s = kv.value;

@@ -1,6 +1,5 @@
 package io.jamwatch.stream;
 
-import java.util.function.BiConsumer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -16,8 +15,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>A cycle is one pass over the whole store; a new cycle starts at most every {@code
  * periodMillis} (wall clock), so a store that fits in one slice is swept exactly as before: once
  * per period, in one go.
+ *
+ * <p>The visitor may also end a slice (by returning false), e.g. once it has collected as many
+ * writes as the caller will make after the slice: those writes happen outside the time budget.
  */
 final class StoreSweep<V> {
+  /** What a slice does with each entry; false ends the slice after this entry. */
+  interface Visitor<V> {
+    boolean visit(String key, V value);
+  }
+
   private final int batch;
   private final long budgetNanos;
   private final long periodMillis;
@@ -38,7 +45,7 @@ final class StoreSweep<V> {
    * not yet due). Returns true when this call finished a cycle. The visitor must not write to the
    * store (collect, then write after this returns): the iterator is open while it runs.
    */
-  boolean slice(KeyValueStore<String, V> store, long now, BiConsumer<String, V> visitor) {
+  boolean slice(KeyValueStore<String, V> store, long now, Visitor<V> visitor) {
     lastSliceSize = 0;
     if (!running) {
       if (started && now - cycleStart < periodMillis) {
@@ -57,10 +64,10 @@ final class StoreSweep<V> {
         if (kv.key.equals(position)) {
           continue; // the range is inclusive: visited in the previous slice
         }
-        visitor.accept(kv.key, kv.value);
+        boolean more = visitor.visit(kv.key, kv.value);
         position = kv.key;
         n++;
-        if (n >= batch || ((n & 15) == 0 && System.nanoTime() >= deadline)) {
+        if (!more || n >= batch || ((n & 15) == 0 && System.nanoTime() >= deadline)) {
           lastSliceSize = n;
           return false;
         }

@@ -147,4 +147,33 @@ class IncrementalSweepTest {
     for (String d : stale) assertTrue(StoredState.of(store.get(d)).getStaleAlerted());
     assertEquals(6, metrics.devicesHeld());
   }
+
+  @ParameterizedTest
+  @EnumSource(StreamConfig.StoreKind.class)
+  void aSliceMakesAtMostItsShareOfWritesAndTheNextTicksGoOn(StreamConfig.StoreKind kind) {
+    // 300 devices fall silent at once on a running line; the slices' batch and time budget would
+    // take them all in one slice, but its writes (STALE alerts) come after the budget: at most
+    // MAX_SWEEP_WRITES per slice, and the following ticks finish the cycle.
+    int silentDevices = 300, cap = ScoringProcessor.MAX_SWEEP_WRITES;
+    // stale after 60 s of silence; the line counts as running for 10 min after its last device was seen
+    start(new StreamConfig.DeviceStatePolicy(600_000, 86_400_000L, 16, 60_000, 60_000, 600_000).withStore(kind).withSweep(20_000, 60_000));
+    long t = T0;
+    for (int i = 0; i < silentDevices; i++) pipe(String.format("S%03d", i), "L1", t += 1, "s" + i);
+    tick(Duration.ofSeconds(1)); // the first cycle: nobody silent yet
+    assertEquals(0, alerts.readValuesToList().size());
+    List<Integer> perTick = new java.util.ArrayList<>();
+    Set<String> stale = new TreeSet<>();
+    for (int k = 0; k < 8 && stale.size() < silentDevices; k++) {
+      tick(k == 0 ? Duration.ofSeconds(90) : Duration.ofMillis(100)); // the next cycle, then its further slices
+      List<JamAlert> got = alerts.readValuesToList();
+      perTick.add(got.size());
+      for (JamAlert a : got) {
+        assertEquals(AlertKind.STALE, a.getKind());
+        assertTrue(stale.add(a.getDeviceId()), "once each: " + a.getDeviceId());
+      }
+    }
+    assertEquals(silentDevices, stale.size(), "every silent device, over the ticks " + perTick);
+    assertTrue(perTick.stream().allMatch(n -> n <= cap), "at most " + cap + " writes a slice: " + perTick);
+    assertEquals(List.of(cap, cap, silentDevices - 2 * cap), perTick, "full slices, then the rest");
+  }
 }
