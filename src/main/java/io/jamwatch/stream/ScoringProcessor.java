@@ -278,6 +278,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
               // The writes below come after the slice's time budget: bound them by count.
               return evict.size() + silent.size() < MAX_SWEEP_WRITES;
             });
+    long visitCpu = THREAD_CPU.getCurrentThreadCpuTime() - cpu0;
     for (KeyValue<String, byte[]> kv : evict) {
       byte[] s = kv.value;
       String line = DeviceStateCodec.lineId(s);
@@ -328,7 +329,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
       lineSeen.clear();
     }
     if (sweep.lastSliceSize() > 0) {
-      metrics.swept(System.nanoTime() - t0, THREAD_CPU.getCurrentThreadCpuTime() - cpu0, sweep.lastSliceSize());
+      metrics.swept(System.nanoTime() - t0, THREAD_CPU.getCurrentThreadCpuTime() - cpu0, visitCpu, sweep.lastSliceSize());
     }
   }
 

@@ -201,12 +201,35 @@ public final class StreamMetrics {
         .increment();
   }
 
-  /** One slice of the state sweep: its wall and stream-thread CPU time, and how many devices it visited. */
-  void swept(long wallNanos, long cpuNanos, int devices) {
+  /**
+   * One slice of the state sweep: its wall and stream-thread CPU time, the CPU of its visiting
+   * (the rest is its writes: evictions and STALE alerts), and how many devices it visited.
+   */
+  void swept(long wallNanos, long cpuNanos, long visitCpuNanos, int devices) {
     sweepSlices.record(wallNanos, TimeUnit.NANOSECONDS);
     sweptDevices.increment(devices);
     sweepSliceMaxNanos.accumulateAndGet(wallNanos, Math::max);
     sweepSliceMaxCpuNanos.accumulateAndGet(cpuNanos, Math::max);
+    sweepVisitMaxCpuNanos.accumulateAndGet(visitCpuNanos, Math::max);
+    sweepWriteMaxCpuNanos.accumulateAndGet(cpuNanos - visitCpuNanos, Math::max);
+    sweepSliceCount.incrementAndGet();
+    if (cpuNanos > 10_000_000L) sweepSlicesOver10msCpu.incrementAndGet();
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong sweepVisitMaxCpuNanos = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong sweepWriteMaxCpuNanos = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong sweepSliceCount = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong sweepSlicesOver10msCpu = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * The sweep's slices since start: how many, how many used over 10 ms of stream-thread CPU, and
+   * the most CPU one slice spent visiting and (apart) writing, in ms.
+   */
+  public record SweepSlices(long slices, long over10msCpu, double maxVisitCpuMillis, double maxWriteCpuMillis) {}
+
+  public SweepSlices sweepSlices() {
+    return new SweepSlices(sweepSliceCount.get(), sweepSlicesOver10msCpu.get(), sweepVisitMaxCpuNanos.get() / 1e6,
+        sweepWriteMaxCpuNanos.get() / 1e6);
   }
 
   /** Longest sweep slice since start (ms of wall time: includes the thread being descheduled on a busy machine). */

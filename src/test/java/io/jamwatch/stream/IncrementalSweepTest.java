@@ -123,6 +123,9 @@ class IncrementalSweepTest {
     assertEquals(5, metrics.devicesHeld());
     assertEquals(5.0, metrics.evictionsTotal());
     assertTrue(metrics.sweepSliceMaxMillis() > 0);
+    StreamMetrics.SweepSlices slices = metrics.sweepSlices();
+    assertTrue(slices.slices() >= 10, "4 slices a cycle, 3 cycles: " + slices);
+    assertTrue(slices.maxVisitCpuMillis() >= 0 && slices.maxWriteCpuMillis() >= 0, slices.toString());
   }
 
   @ParameterizedTest

@@ -171,6 +171,9 @@ public final class ScaleHarness {
       md.append(String.format(Locale.ROOT, "| stream-thread CPU per event | %.1f us |%n", fill.streamCpuMicrosPerEvent()));
       md.append(String.format(Locale.ROOT, "| longest sweep slice: wall (stream-thread CPU) | %.1f ms (%.1f ms) |%n",
           metrics.sweepSliceMaxMillis(), metrics.sweepSliceMaxCpuMillis()));
+      StreamMetrics.SweepSlices slices = metrics.sweepSlices();
+      md.append(String.format(Locale.ROOT, "| sweep slices over 10 ms of CPU; most CPU a slice spent visiting, writing | %,d of %,d; %.1f ms, %.1f ms |%n",
+          slices.over10msCpu(), slices.slices(), slices.maxVisitCpuMillis(), slices.maxWriteCpuMillis()));
       md.append(String.format(Locale.ROOT, "| store, logical (key + value) per device | %.0f B |%n", (double) storeBytes / Math.max(1, storeEntries)));
       md.append(String.format(Locale.ROOT, "| state directory on disk per device (all files / SST only) | %.0f B / %.0f B |%n",
           (double) diskBytes / Math.max(1, storeEntries), (double) sstBytes / Math.max(1, storeEntries)));
