@@ -213,23 +213,27 @@ public final class StreamMetrics {
     sweepVisitMaxCpuNanos.accumulateAndGet(visitCpuNanos, Math::max);
     sweepWriteMaxCpuNanos.accumulateAndGet(cpuNanos - visitCpuNanos, Math::max);
     sweepSliceCount.incrementAndGet();
+    sweepCpuTotalNanos.addAndGet(cpuNanos);
     if (cpuNanos > 10_000_000L) sweepSlicesOver10msCpu.incrementAndGet();
   }
 
   private final java.util.concurrent.atomic.AtomicLong sweepVisitMaxCpuNanos = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong sweepWriteMaxCpuNanos = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong sweepSliceCount = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong sweepCpuTotalNanos = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong sweepSlicesOver10msCpu = new java.util.concurrent.atomic.AtomicLong();
 
   /**
-   * The sweep's slices since start: how many, how many used over 10 ms of stream-thread CPU, and
-   * the most CPU one slice spent visiting and (apart) writing, in ms.
+   * The sweep's slices since start: how many, how many used over 10 ms of stream-thread CPU, the
+   * most CPU one slice spent visiting and (apart) writing, and the stream-thread CPU of all of them,
+   * in ms.
    */
-  public record SweepSlices(long slices, long over10msCpu, double maxVisitCpuMillis, double maxWriteCpuMillis) {}
+  public record SweepSlices(long slices, long over10msCpu, double maxVisitCpuMillis, double maxWriteCpuMillis,
+      double totalCpuMillis) {}
 
   public SweepSlices sweepSlices() {
     return new SweepSlices(sweepSliceCount.get(), sweepSlicesOver10msCpu.get(), sweepVisitMaxCpuNanos.get() / 1e6,
-        sweepWriteMaxCpuNanos.get() / 1e6);
+        sweepWriteMaxCpuNanos.get() / 1e6, sweepCpuTotalNanos.get() / 1e6);
   }
 
   /** Longest sweep slice since start (ms of wall time: includes the thread being descheduled on a busy machine). */

@@ -13,15 +13,16 @@ import org.apache.kafka.streams.StreamsConfig;
 /** The harness's results as a markdown section for BENCHMARKS.md and as CSV. */
 final class ResultTable {
   static final String RUNS_CSV_HEADER =
-      "topology,guarantee,devices,repeat,events,seconds,events_per_s,stream_cpu_us_per_event,jvm_cpu_us_per_event,broker_cpu_us_per_event,sweep_slice_max_ms,sweep_slice_max_cpu_ms,model_runtime\n";
+      "topology,guarantee,devices,repeat,events,seconds,events_per_s,stream_cpu_us_per_event,jvm_cpu_us_per_event,broker_cpu_us_per_event,sweep_slice_max_ms,sweep_slice_max_cpu_ms,sweep_cpu_us_per_event,model_runtime\n";
 
   private ResultTable() {}
 
   static String runsCsvRow(Result r) {
     RunMeter.Window w = r.window();
-    return String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.3f,%.1f,%.2f,%.2f,%.2f,%.2f,%.2f,%s%n", r.topology().key(), r.guarantee(),
+    return String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.3f,%.1f,%.2f,%.2f,%.2f,%.2f,%.2f,%.3f,%s%n", r.topology().key(), r.guarantee(),
         r.devices(), r.repeat(), w.events(), w.seconds(), w.eventsPerSecond(), w.streamCpuMicrosPerEvent(),
-        w.jvmCpuMicrosPerEvent(), w.brokerCpuMicrosPerEvent(), r.sweepMaxMillis(), r.sweepMaxCpuMillis(), r.runtime());
+        w.jvmCpuMicrosPerEvent(), w.brokerCpuMicrosPerEvent(), r.sweepMaxMillis(), r.sweepMaxCpuMillis(),
+        r.sweepCpuMicrosPerEvent(), r.runtime());
   }
 
   static double median(double[] v) {
@@ -37,7 +38,7 @@ final class ResultTable {
 
   /** One row per population, guarantee and topology. */
   record Row(int devices, String guarantee, Topology topology, int runs, double minRate, double medianRate,
-      double streamCpu, double jvmCpu, double brokerCpu, double sweepMax, double sweepMaxCpu) {}
+      double streamCpu, double jvmCpu, double brokerCpu, double sweepMax, double sweepMaxCpu, double sweepCpu) {}
 
   static List<Row> rows(List<Result> results) {
     return results.stream()
@@ -53,7 +54,8 @@ final class ResultTable {
               median(g.stream().mapToDouble(r -> r.window().jvmCpuMicrosPerEvent()).toArray()),
               median(g.stream().mapToDouble(r -> r.window().brokerCpuMicrosPerEvent()).toArray()),
               g.stream().mapToDouble(Result::sweepMaxMillis).filter(x -> !Double.isNaN(x)).max().orElse(Double.NaN),
-              g.stream().mapToDouble(Result::sweepMaxCpuMillis).filter(x -> !Double.isNaN(x)).max().orElse(Double.NaN));
+              g.stream().mapToDouble(Result::sweepMaxCpuMillis).filter(x -> !Double.isNaN(x)).max().orElse(Double.NaN),
+              median(g.stream().mapToDouble(Result::sweepCpuMicrosPerEvent).filter(x -> !Double.isNaN(x)).toArray()));
         })
         .toList();
   }
@@ -99,8 +101,9 @@ final class ResultTable {
           r.guarantee(), r.topology().key(), r.minRate(), r.medianRate(), r.streamCpu(), r.jvmCpu(), r.brokerCpu(), vsBase, vsRaw));
     }
     rows.stream().filter(r -> r.topology() == Topology.JAMWATCH && !Double.isNaN(r.sweepMax())).forEach(r ->
-        b.append(String.format(Locale.ROOT, "%nLongest sweep slice, jamwatch, %,d devices, %s: %.1f ms wall, %.1f ms of stream-thread CPU.",
-            r.devices(), r.guarantee(), r.sweepMax(), r.sweepMaxCpu())));
+        b.append(String.format(Locale.ROOT,
+            "%nLongest sweep slice, jamwatch, %,d devices, %s: %.1f ms wall, %.1f ms of stream-thread CPU; the sweep's CPU over a run: %.2f us per event (median).",
+            r.devices(), r.guarantee(), r.sweepMax(), r.sweepMaxCpu(), r.sweepCpu())));
     b.append('\n');
     if (latency != null) {
       b.append(String.format(Locale.ROOT,

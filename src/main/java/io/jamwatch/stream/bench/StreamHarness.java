@@ -73,7 +73,7 @@ public final class StreamHarness {
    * own {@code ModelRuntime} key), empty for raw and baseline, which step none.
    */
   public record Result(Topology topology, String guarantee, int devices, int repeat, RunMeter.Window window,
-      double sweepMaxMillis, double sweepMaxCpuMillis, String runtime) {}
+      double sweepMaxMillis, double sweepMaxCpuMillis, double sweepCpuMicrosPerEvent, String runtime) {}
 
   /**
    * p50 / p99 / max (ms) of event time to committed score at {@code rate} events/s; {@code load}
@@ -290,8 +290,10 @@ public final class StreamHarness {
       deleteRecursively(work.resolve("state").resolve(id));
     }
     boolean jw = t == Topology.JAMWATCH;
+    // the sweep's stream-thread CPU over the whole run (its events and the time to drain them), per event
+    double sweepPerEvent = jw ? metrics.sweepSlices().totalCpuMillis() * 1000.0 / Math.max(1, n) : Double.NaN;
     return new Result(t, guarantee, devices, rep, w, jw ? metrics.sweepSliceMaxMillis() : Double.NaN,
-        jw ? metrics.sweepSliceMaxCpuMillis() : Double.NaN, runtime);
+        jw ? metrics.sweepSliceMaxCpuMillis() : Double.NaN, sweepPerEvent, runtime);
   }
 
   /**

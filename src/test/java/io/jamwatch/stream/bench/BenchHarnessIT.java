@@ -61,6 +61,8 @@ class BenchHarnessIT {
       assertEquals(1, x.window().streamThreads(), "stream thread found: " + x);
       assertTrue(x.window().streamCpuNanos() >= 0, "stream thread CPU read: " + x);
       assertEquals(x.topology() == HarnessSettings.Topology.JAMWATCH ? "java" : "", x.runtime(), "runtime: " + x);
+      assertEquals(x.topology() == HarnessSettings.Topology.JAMWATCH, !Double.isNaN(x.sweepCpuMicrosPerEvent()),
+          "the sweep's CPU is jamwatch's only: " + x);
     }
     assertTrue(r.latency().samples() > 0, "latency run timed scores: " + r.latency());
     // The split is at the broker's append time, not the event's own (which would read 0 ms before
