@@ -256,10 +256,7 @@ public final class StreamHarness {
     String id = "r" + (++runs) + "-" + t.key();
     StreamConfig cfg = config(settings.streamSettings(), broker.bootstrapServers(), id, input, guarantee, model,
         work.resolve("state").resolve(id));
-    broker.createTopics(List.of(cfg.topics().alerts(), cfg.topics().deadLetters()), settings.partitions());
-    // The broker stamps each score as it appends it (before the transaction commits), which splits
-    // the latency into event -> score appended and appended -> visible to a read_committed reader.
-    broker.createTopics(List.of(cfg.topics().scores()), settings.partitions(), Map.of("message.timestamp.type", "LogAppendTime"));
+    broker.createTopics(List.of(cfg.topics().scores(), cfg.topics().alerts(), cfg.topics().deadLetters()), settings.partitions());
     String label = t.key() + " " + (guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) ? "eos" : "alo") + " "
         + devices + " devices" + (rep == 0 ? " (warm-up)" : "");
     StreamMetrics metrics = new StreamMetrics();
