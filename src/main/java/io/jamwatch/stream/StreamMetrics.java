@@ -46,6 +46,10 @@ public final class StreamMetrics {
   private final Counter sweptDevices;
   private final java.util.concurrent.atomic.AtomicLong sweepSliceMaxNanos = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong sweepSliceMaxCpuNanos = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong sweepVisitMaxCpuNanos = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong sweepWriteMaxCpuNanos = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong sweepCpuTotalNanos = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong sweepSlicesOver10msCpu = new java.util.concurrent.atomic.AtomicLong();
   private final Timer explain;
   private final DistributionSummary scores;
   private final Map<RejectReason, Counter> deadLetters = new EnumMap<>(RejectReason.class);
@@ -212,16 +216,9 @@ public final class StreamMetrics {
     sweepSliceMaxCpuNanos.accumulateAndGet(cpuNanos, Math::max);
     sweepVisitMaxCpuNanos.accumulateAndGet(visitCpuNanos, Math::max);
     sweepWriteMaxCpuNanos.accumulateAndGet(cpuNanos - visitCpuNanos, Math::max);
-    sweepSliceCount.incrementAndGet();
     sweepCpuTotalNanos.addAndGet(cpuNanos);
     if (cpuNanos > 10_000_000L) sweepSlicesOver10msCpu.incrementAndGet();
   }
-
-  private final java.util.concurrent.atomic.AtomicLong sweepVisitMaxCpuNanos = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong sweepWriteMaxCpuNanos = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong sweepSliceCount = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong sweepCpuTotalNanos = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong sweepSlicesOver10msCpu = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * The sweep's slices since start: how many, how many used over 10 ms of stream-thread CPU, the
@@ -232,7 +229,7 @@ public final class StreamMetrics {
       double totalCpuMillis) {}
 
   public SweepSlices sweepSlices() {
-    return new SweepSlices(sweepSliceCount.get(), sweepSlicesOver10msCpu.get(), sweepVisitMaxCpuNanos.get() / 1e6,
+    return new SweepSlices(sweepSlices.count(), sweepSlicesOver10msCpu.get(), sweepVisitMaxCpuNanos.get() / 1e6,
         sweepWriteMaxCpuNanos.get() / 1e6, sweepCpuTotalNanos.get() / 1e6);
   }
 

@@ -76,14 +76,12 @@ public final class StreamHarness {
       double sweepMaxMillis, double sweepMaxCpuMillis, double sweepCpuMicrosPerEvent, String runtime) {}
 
   /**
-   * p50 / p99 / max (ms) of event time to committed score at {@code rate} events/s; {@code load}
-   * is that rate as a fraction of the run's measured median capacity.
-   */
-  /**
-   * The latency run's result: {@code total} is event time to the score read by a read_committed
-   * consumer, split at the broker's append of the score (its LogAppendTime) into {@code toAppend}
-   * (feed linger, the stream's fetch, processing, the stream's producer) and {@code toVisible}
-   * (waiting for the transaction to commit, the commit, the markers, the reader's fetch).
+   * The latency run's result at {@code rate} events/s ({@code load}: that rate as a fraction of the
+   * run's measured median capacity): {@code total} is event time to the score read by a
+   * read_committed consumer, split at the broker's append of the score (its LogAppendTime) into
+   * {@code toAppend} (feed linger, the stream's fetch, processing, the stream's producer) and
+   * {@code toVisible} (waiting for the transaction to commit, the commit, the markers, the reader's
+   * fetch).
    */
   public record Latency(int devices, double rate, double load, double achievedRate, long samples,
       Spread total, Spread toAppend, Spread toVisible, String commitInterval) {
