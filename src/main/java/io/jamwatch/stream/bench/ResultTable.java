@@ -13,16 +13,18 @@ import org.apache.kafka.streams.StreamsConfig;
 /** The harness's results as a markdown section for BENCHMARKS.md and as CSV. */
 final class ResultTable {
   static final String RUNS_CSV_HEADER =
-      "topology,guarantee,devices,repeat,events,seconds,events_per_s,stream_cpu_us_per_event,jvm_cpu_us_per_event,broker_cpu_us_per_event,sweep_slice_max_ms,sweep_slice_max_cpu_ms,sweep_cpu_us_per_event,model_runtime\n";
+      "topology,guarantee,devices,repeat,events,seconds,events_per_s,stream_cpu_us_per_event,jvm_cpu_us_per_event,broker_cpu_us_per_event,sweep_slice_max_ms,sweep_slice_max_cpu_ms,sweep_cpu_us_per_event,model_runtime,sweep_visit_max_cpu_ms,sweep_write_max_cpu_ms,sweep_slices,sweep_slices_over_10ms_cpu\n";
 
   private ResultTable() {}
 
   static String runsCsvRow(Result r) {
     RunMeter.Window w = r.window();
-    return String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.3f,%.1f,%.2f,%.2f,%.2f,%.2f,%.2f,%.3f,%s%n", r.topology().key(), r.guarantee(),
-        r.devices(), r.repeat(), w.events(), w.seconds(), w.eventsPerSecond(), w.streamCpuMicrosPerEvent(),
+    StreamHarness.Sweep sw = r.sweep();
+    return String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.3f,%.1f,%.2f,%.2f,%.2f,%.2f,%.2f,%.3f,%s,%.2f,%.2f,%d,%d%n", r.topology().key(),
+        r.guarantee(), r.devices(), r.repeat(), w.events(), w.seconds(), w.eventsPerSecond(), w.streamCpuMicrosPerEvent(),
         w.jvmCpuMicrosPerEvent(), w.brokerCpuMicrosPerEvent(), r.sweepMaxMillis(), r.sweepMaxCpuMillis(),
-        r.sweepCpuMicrosPerEvent(), r.runtime());
+        r.sweepCpuMicrosPerEvent(), r.runtime(), sw.maxVisitCpuMillis(), sw.maxWriteCpuMillis(), sw.sliceCount(),
+        sw.slicesOver10msCpu());
   }
 
   static double median(double[] v) {
@@ -38,7 +40,8 @@ final class ResultTable {
 
   /** One row per population, guarantee and topology. */
   record Row(int devices, String guarantee, Topology topology, int runs, double minRate, double medianRate,
-      double streamCpu, double jvmCpu, double brokerCpu, double sweepMax, double sweepMaxCpu, double sweepCpu) {}
+      double streamCpu, double jvmCpu, double brokerCpu, double sweepMax, double sweepMaxCpu, double sweepCpu,
+      double sweepVisitMaxCpu, double sweepWriteMaxCpu, long sweepSlices, long sweepSlicesOver10msCpu) {}
 
   static List<Row> rows(List<Result> results) {
     return results.stream()
@@ -55,7 +58,11 @@ final class ResultTable {
               median(g.stream().mapToDouble(r -> r.window().brokerCpuMicrosPerEvent()).toArray()),
               g.stream().mapToDouble(Result::sweepMaxMillis).filter(x -> !Double.isNaN(x)).max().orElse(Double.NaN),
               g.stream().mapToDouble(Result::sweepMaxCpuMillis).filter(x -> !Double.isNaN(x)).max().orElse(Double.NaN),
-              median(g.stream().mapToDouble(Result::sweepCpuMicrosPerEvent).filter(x -> !Double.isNaN(x)).toArray()));
+              median(g.stream().mapToDouble(Result::sweepCpuMicrosPerEvent).filter(x -> !Double.isNaN(x)).toArray()),
+              g.stream().mapToDouble(r -> r.sweep().maxVisitCpuMillis()).filter(x -> !Double.isNaN(x)).max().orElse(Double.NaN),
+              g.stream().mapToDouble(r -> r.sweep().maxWriteCpuMillis()).filter(x -> !Double.isNaN(x)).max().orElse(Double.NaN),
+              g.stream().mapToLong(r -> r.sweep().sliceCount()).sum(),
+              g.stream().mapToLong(r -> r.sweep().slicesOver10msCpu()).sum());
         })
         .toList();
   }
@@ -102,8 +109,10 @@ final class ResultTable {
     }
     rows.stream().filter(r -> r.topology() == Topology.JAMWATCH && !Double.isNaN(r.sweepMax())).forEach(r ->
         b.append(String.format(Locale.ROOT,
-            "%nLongest sweep slice, jamwatch, %,d devices, %s: %.1f ms wall, %.1f ms of stream-thread CPU; the sweep's CPU over a run: %.2f us per event (median).",
-            r.devices(), r.guarantee(), r.sweepMax(), r.sweepMaxCpu(), r.sweepCpu())));
+            "%nLongest sweep slice, jamwatch, %,d devices, %s: %.1f ms wall, %.1f ms of stream-thread CPU (the most one slice spent "
+                + "visiting: %.1f ms, writing: %.1f ms; %,d of %,d slices over 10 ms of CPU); the sweep's CPU over a run: %.2f us per event (median).",
+            r.devices(), r.guarantee(), r.sweepMax(), r.sweepMaxCpu(), r.sweepVisitMaxCpu(), r.sweepWriteMaxCpu(),
+            r.sweepSlicesOver10msCpu(), r.sweepSlices(), r.sweepCpu())));
     b.append('\n');
     if (latency != null) {
       b.append(String.format(Locale.ROOT,

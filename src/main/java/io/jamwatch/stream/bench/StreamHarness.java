@@ -73,7 +73,54 @@ public final class StreamHarness {
    * own {@code ModelRuntime} key), empty for raw and baseline, which step none.
    */
   public record Result(Topology topology, String guarantee, int devices, int repeat, RunMeter.Window window,
-      double sweepMaxMillis, double sweepMaxCpuMillis, double sweepCpuMicrosPerEvent, String runtime) {}
+      Sweep sweep, String runtime) {
+    public double sweepMaxMillis() {
+      return sweep.maxWallMillis();
+    }
+
+    public double sweepMaxCpuMillis() {
+      return sweep.maxCpuMillis();
+    }
+
+    public double sweepCpuMicrosPerEvent() {
+      return sweep.cpuMicrosPerEvent();
+    }
+  }
+
+  /**
+   * jamwatch's state sweep over one run: its longest slice (wall and stream-thread CPU), the slices
+   * (how many, how many over 10 ms of CPU, the most CPU one spent visiting and one spent writing, the
+   * total) and the run's events, which the total CPU is spread over. {@link #NONE} for raw and
+   * baseline, which sweep nothing (every figure NaN).
+   */
+  public record Sweep(double maxWallMillis, double maxCpuMillis, StreamMetrics.SweepSlices slices, long events) {
+    public static final Sweep NONE = new Sweep(Double.NaN, Double.NaN, null, 0);
+
+    static Sweep of(StreamMetrics m, long events) {
+      return new Sweep(m.sweepSliceMaxMillis(), m.sweepSliceMaxCpuMillis(), m.sweepSlices(), events);
+    }
+
+    /** The sweep's stream-thread CPU over the whole run (its events and the time to drain them), per event. */
+    public double cpuMicrosPerEvent() {
+      return slices == null ? Double.NaN : slices.totalCpuMillis() * 1000.0 / Math.max(1, events);
+    }
+
+    public double maxVisitCpuMillis() {
+      return slices == null ? Double.NaN : slices.maxVisitCpuMillis();
+    }
+
+    public double maxWriteCpuMillis() {
+      return slices == null ? Double.NaN : slices.maxWriteCpuMillis();
+    }
+
+    public long slicesOver10msCpu() {
+      return slices == null ? 0 : slices.over10msCpu();
+    }
+
+    public long sliceCount() {
+      return slices == null ? 0 : slices.slices();
+    }
+  }
 
   /**
    * The latency run's result at {@code rate} events/s ({@code load}: that rate as a fraction of the
@@ -284,11 +331,7 @@ public final class StreamHarness {
       broker.deleteTopicsStartingWith(id + "-");
       deleteRecursively(work.resolve("state").resolve(id));
     }
-    boolean jw = t == Topology.JAMWATCH;
-    // the sweep's stream-thread CPU over the whole run (its events and the time to drain them), per event
-    double sweepPerEvent = jw ? metrics.sweepSlices().totalCpuMillis() * 1000.0 / Math.max(1, n) : Double.NaN;
-    return new Result(t, guarantee, devices, rep, w, jw ? metrics.sweepSliceMaxMillis() : Double.NaN,
-        jw ? metrics.sweepSliceMaxCpuMillis() : Double.NaN, sweepPerEvent, runtime);
+    return new Result(t, guarantee, devices, rep, w, t == Topology.JAMWATCH ? Sweep.of(metrics, n) : Sweep.NONE, runtime);
   }
 
   /**
