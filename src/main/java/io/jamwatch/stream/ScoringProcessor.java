@@ -279,6 +279,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
               return evict.size() + silent.size() < MAX_SWEEP_WRITES;
             });
     long visitCpu = THREAD_CPU.getCurrentThreadCpuTime() - cpu0;
+    long visitWall = System.nanoTime() - t0;
     for (KeyValue<String, byte[]> kv : evict) {
       byte[] s = kv.value;
       String line = DeviceStateCodec.lineId(s);
@@ -329,7 +330,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
       lineSeen.clear();
     }
     if (sweep.lastSliceSize() > 0) {
-      metrics.swept(System.nanoTime() - t0, THREAD_CPU.getCurrentThreadCpuTime() - cpu0, visitCpu, sweep.lastSliceSize());
+      metrics.swept(System.nanoTime() - t0, visitWall, THREAD_CPU.getCurrentThreadCpuTime() - cpu0, visitCpu, sweep.lastSliceSize());
     }
   }
 

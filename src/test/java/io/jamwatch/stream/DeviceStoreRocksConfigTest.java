@@ -1,0 +1,31 @@
+package io.jamwatch.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.CompressionType;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+
+class DeviceStoreRocksConfigTest {
+  @Test
+  void theSetterTunesTheStoreForPointLookupsOfSmallValues() {
+    RocksDB.loadLibrary();
+    DeviceStoreRocksConfig setter = new DeviceStoreRocksConfig();
+    try (Options o = new Options()) {
+      o.setTableFormatConfig(new BlockBasedTableConfig());
+      setter.setConfig("device-state", o, Map.of());
+      assertEquals(CompressionType.LZ4_COMPRESSION, o.compressionType());
+      assertEquals(DeviceStoreRocksConfig.WRITE_BUFFER_BYTES, o.writeBufferSize());
+      assertEquals(3, o.maxWriteBufferNumber());
+      assertTrue(o.optimizeFiltersForHits());
+      BlockBasedTableConfig table = (BlockBasedTableConfig) o.tableFormatConfig();
+      assertEquals(4096, table.blockSize());
+      assertTrue(table.cacheIndexAndFilterBlocks());
+      setter.close("device-state", o);
+    }
+  }
+}
