@@ -26,7 +26,11 @@ import org.rocksdb.WriteBufferManager;
  *   <li>4 KB blocks and a 10-bit Bloom filter per key (point lookups), {@code
  *       optimize_filters_for_hits} (no filter on the last level: a lookup there almost always hits);
  *   <li>LZ4 compression: the recent eventIds and the line id compress, the float state does not,
- *       and LZ4 costs little CPU.
+ *       and LZ4 costs little CPU;
+ *   <li>a whole-key Bloom filter in each memtable ({@value #MEMTABLE_BLOOM_RATIO} of its size): a
+ *       lookup checks the active and the immutable memtables before the files, and with many
+ *       devices the key is in none of them most of the time; without the filter each check walks a
+ *       skip list (the largest single item in a profile of the store's get).
  * </ul>
  *
  * See the Kafka Streams memory-management guide ("BoundedMemoryRocksDBConfig") and the RocksDB
@@ -37,6 +41,7 @@ public final class DeviceStoreRocksConfig implements RocksDBConfigSetter {
   static final long CACHE_BYTES = 128L << 20;
   static final long MEMTABLE_BYTES = 64L << 20;
   static final long WRITE_BUFFER_BYTES = 16L << 20;
+  static final double MEMTABLE_BLOOM_RATIO = 0.1;
 
   /**
    * One cache and one memtable budget per JVM by design (the documented pattern): never closed,
@@ -66,6 +71,8 @@ public final class DeviceStoreRocksConfig implements RocksDBConfigSetter {
     options.setMaxWriteBufferNumber(3);
     options.setOptimizeFiltersForHits(true);
     options.setCompressionType(CompressionType.LZ4_COMPRESSION);
+    options.setMemtableWholeKeyFiltering(true);
+    options.setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO);
   }
 
   @Override

@@ -22,6 +22,8 @@ class DeviceStoreRocksConfigTest {
       assertEquals(DeviceStoreRocksConfig.WRITE_BUFFER_BYTES, o.writeBufferSize());
       assertEquals(3, o.maxWriteBufferNumber());
       assertTrue(o.optimizeFiltersForHits());
+      assertTrue(o.memtableWholeKeyFiltering());
+      assertEquals(DeviceStoreRocksConfig.MEMTABLE_BLOOM_RATIO, o.memtablePrefixBloomSizeRatio());
       BlockBasedTableConfig table = (BlockBasedTableConfig) o.tableFormatConfig();
       assertEquals(4096, table.blockSize());
       assertTrue(table.cacheIndexAndFilterBlocks());
