@@ -6,6 +6,7 @@ import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Cache;
 import org.rocksdb.CompressionType;
+import org.rocksdb.DataBlockIndexType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.WriteBufferManager;
@@ -18,8 +19,16 @@ import org.rocksdb.WriteBufferManager;
  *
  * <ul>
  *   <li>one LRU block cache of {@value #CACHE_BYTES} bytes shared by every store instance of the
- *       JVM (the Streams default is 50 MB per task), with the index and filter blocks inside it, so
- *       memory stays bounded however many partitions an instance holds;
+ *       JVM (the Streams default is 50 MB per task), so memory stays bounded however many
+ *       partitions an instance holds;
+ *   <li>the index and filter blocks outside that cache, held by the open files (estimated at about 1 % of the
+ *       store's data, some 5 MB at 1M devices): the sweep scans the whole store through the cache
+ *       (Kafka Streams' iterators cannot ask RocksDB not to fill it), and with the index and filter
+ *       blocks inside it the scan evicted them, so point lookups read them back; measured, jamwatch
+ *       spent about 3 us less per event on RocksDB without them in the cache (BENCHMARKS.md,
+ *       session 8);
+ *   <li>a hash index inside each data block ({@code kDataBlockBinaryAndHash}): a point lookup finds
+ *       its key in the block without a binary search;
  *   <li>memtables charged to that cache through one {@link WriteBufferManager} ({@value
  *       #MEMTABLE_BYTES} bytes in all), each memtable {@value #WRITE_BUFFER_BYTES} bytes, at most
  *       3: small values fill a memtable slowly, and a smaller one flushes sooner on commit;
@@ -59,10 +68,10 @@ public final class DeviceStoreRocksConfig implements RocksDBConfigSetter {
   public void setConfig(String storeName, Options options, Map<String, Object> configs) {
     BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
     table.setBlockCache(Shared.CACHE);
-    table.setCacheIndexAndFilterBlocks(true);
-    table.setCacheIndexAndFilterBlocksWithHighPriority(true);
-    table.setPinL0FilterAndIndexBlocksInCache(true);
+    table.setCacheIndexAndFilterBlocks(false);
     table.setBlockSize(4096);
+    table.setDataBlockIndexType(DataBlockIndexType.kDataBlockBinaryAndHash);
+    table.setDataBlockHashTableUtilRatio(0.75);
     filter = new BloomFilter(10, false);
     table.setFilterPolicy(filter);
     options.setTableFormatConfig(table);

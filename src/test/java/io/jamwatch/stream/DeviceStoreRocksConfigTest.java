@@ -1,12 +1,14 @@
 package io.jamwatch.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.CompressionType;
+import org.rocksdb.DataBlockIndexType;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 
@@ -26,7 +28,8 @@ class DeviceStoreRocksConfigTest {
       assertEquals(DeviceStoreRocksConfig.MEMTABLE_BLOOM_RATIO, o.memtablePrefixBloomSizeRatio());
       BlockBasedTableConfig table = (BlockBasedTableConfig) o.tableFormatConfig();
       assertEquals(4096, table.blockSize());
-      assertTrue(table.cacheIndexAndFilterBlocks());
+      assertFalse(table.cacheIndexAndFilterBlocks(), "the sweep's scans must not evict index and filter blocks");
+      assertEquals(DataBlockIndexType.kDataBlockBinaryAndHash, table.dataBlockIndexType());
       setter.close("device-state", o);
     }
   }
