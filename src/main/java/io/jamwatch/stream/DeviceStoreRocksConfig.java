@@ -21,12 +21,12 @@ import org.rocksdb.WriteBufferManager;
  *   <li>one LRU block cache of {@value #CACHE_BYTES} bytes shared by every store instance of the
  *       JVM (the Streams default is 50 MB per task), so memory stays bounded however many
  *       partitions an instance holds;
- *   <li>the index and filter blocks outside that cache, held by the open files (estimated at about 1 % of the
- *       store's data, some 5 MB at 1M devices): the sweep scans the whole store through the cache
- *       (Kafka Streams' iterators cannot ask RocksDB not to fill it), and with the index and filter
- *       blocks inside it the scan evicted them, so point lookups read them back; measured, jamwatch
- *       spent about 3 us less per event on RocksDB without them in the cache (BENCHMARKS.md,
- *       session 8);
+ *   <li>the index and filter blocks outside that cache, held by the open files (estimated at about
+ *       1 % of the store's data, some 5 MB at 1M devices): the sweep scans the whole store through
+ *       the cache (Kafka Streams' iterators cannot ask RocksDB not to fill it), and with the index
+ *       and filter blocks inside it the scan evicted them, so point lookups read them back;
+ *       measured, jamwatch spent 3.6 us less per event on RocksDB with them out of the cache and
+ *       the hash index below (BENCHMARKS.md, session 8);
  *   <li>a hash index inside each data block ({@code kDataBlockBinaryAndHash}): a point lookup finds
  *       its key in the block without a binary search;
  *   <li>memtables charged to that cache through one {@link WriteBufferManager} ({@value

@@ -38,6 +38,11 @@ final class ResultTable {
     return Arrays.stream(v).min().orElse(Double.NaN);
   }
 
+  /** The largest of a figure over runs, ignoring the runs that do not have it (NaN); NaN if none has. */
+  private static double maxOf(List<Result> runs, java.util.function.ToDoubleFunction<Result> figure) {
+    return runs.stream().mapToDouble(figure).filter(x -> !Double.isNaN(x)).max().orElse(Double.NaN);
+  }
+
   /** One row per population, guarantee and topology. */
   record Row(int devices, String guarantee, Topology topology, int runs, double minRate, double medianRate,
       double streamCpu, double jvmCpu, double brokerCpu, double sweepMax, double sweepMaxCpu, double sweepCpu,
@@ -56,11 +61,11 @@ final class ResultTable {
               median(g.stream().mapToDouble(r -> r.window().streamCpuMicrosPerEvent()).toArray()),
               median(g.stream().mapToDouble(r -> r.window().jvmCpuMicrosPerEvent()).toArray()),
               median(g.stream().mapToDouble(r -> r.window().brokerCpuMicrosPerEvent()).toArray()),
-              g.stream().mapToDouble(Result::sweepMaxMillis).filter(x -> !Double.isNaN(x)).max().orElse(Double.NaN),
-              g.stream().mapToDouble(Result::sweepMaxCpuMillis).filter(x -> !Double.isNaN(x)).max().orElse(Double.NaN),
+              maxOf(g, Result::sweepMaxMillis),
+              maxOf(g, Result::sweepMaxCpuMillis),
               median(g.stream().mapToDouble(Result::sweepCpuMicrosPerEvent).filter(x -> !Double.isNaN(x)).toArray()),
-              g.stream().mapToDouble(r -> r.sweep().maxVisitCpuMillis()).filter(x -> !Double.isNaN(x)).max().orElse(Double.NaN),
-              g.stream().mapToDouble(r -> r.sweep().maxWriteCpuMillis()).filter(x -> !Double.isNaN(x)).max().orElse(Double.NaN),
+              maxOf(g, r -> r.sweep().maxVisitCpuMillis()),
+              maxOf(g, r -> r.sweep().maxWriteCpuMillis()),
               g.stream().mapToLong(r -> r.sweep().sliceCount()).sum(),
               g.stream().mapToLong(r -> r.sweep().slicesOver10msCpu()).sum());
         })
