@@ -39,13 +39,14 @@ public final class JamwatchTopology {
   public static Topology build(StreamConfig config, ModelProvider models, StreamMetrics metrics) {
     JamwatchTopics topics = JamwatchTopics.of(config);
     StoreBuilder<?> store = deviceStore(config);
+    CachedDeviceStore.Budget readCache = readCache(config);
     Topology t = new Topology();
     t.addSource(
         SOURCE,
         topics.events().keySerde().deserializer(),
         topics.events().valueSerde().deserializer(),
         topics.events().name());
-    t.addProcessor(PROCESSOR, () -> new ScoringProcessor(config, models, metrics), SOURCE);
+    t.addProcessor(PROCESSOR, () -> new ScoringProcessor(config, models, metrics, readCache), SOURCE);
     t.addStateStore(store, PROCESSOR);
     t.addSink(
         SCORES_SINK,
@@ -60,6 +61,15 @@ public final class JamwatchTopology {
         topics.alerts().valueSerde().serializer(),
         PROCESSOR);
     return t;
+  }
+
+  /**
+   * The read cache all tasks of one topology share ({@code state.read-cache-mb}), or null: none on
+   * the heap store, whose get is a hash-map lookup already.
+   */
+  public static CachedDeviceStore.Budget readCache(StreamConfig config) {
+    StreamConfig.DeviceStatePolicy s = config.state();
+    return s.store() == StreamConfig.StoreKind.MEMORY ? null : new CachedDeviceStore.Budget((long) s.readCacheMegabytes() << 20);
   }
 
   /**

@@ -46,6 +46,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
   private final StreamMetrics metrics;
   private final DeviceEventPolicy devicePolicy;
   private final EventChecks checks;
+  private final CachedDeviceStore.Budget readCache;
 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, byte[]> store;
@@ -57,8 +58,9 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
   private long applied; // events applied by this processor, for the sampled step timer
   private final JamRiskScore score = new JamRiskScore();
 
-  ScoringProcessor(StreamConfig config, ModelProvider models, StreamMetrics metrics) {
+  ScoringProcessor(StreamConfig config, ModelProvider models, StreamMetrics metrics, CachedDeviceStore.Budget readCache) {
     this.config = config;
+    this.readCache = readCache;
     this.models = models;
     this.metrics = metrics;
     this.devicePolicy = StreamConfig.eventPolicy(config.input(), config.state());
@@ -68,7 +70,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
-    this.store = context.getStateStore(JamwatchTopology.STORE);
+    this.store = CachedDeviceStore.over(context.getStateStore(JamwatchTopology.STORE), readCache);
     this.task = context.taskId().toString();
     StreamConfig.DeviceStatePolicy p = config.state();
     this.sweep = new StoreSweep<>(p.sweepBatch(), p.sweepBudgetMillis() * 1_000_000L, p.punctuateMillis());
@@ -342,6 +344,7 @@ final class ScoringProcessor implements Processor<String, ScannerEvent, String, 
 
   @Override
   public void close() {
+    CachedDeviceStore.release(store);
     metrics.taskClosed(task);
   }
 }

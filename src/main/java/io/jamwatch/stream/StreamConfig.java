@@ -80,7 +80,9 @@ public record StreamConfig(
    * device states live (RocksDB, or on the heap; both changelogged). The sweep visits the store in
    * slices of at most {@code sweepBatch} devices and about {@code sweepBudgetMillis} of the stream
    * thread's time, so a large store never stalls the thread; a full cycle starts at most every
-   * {@code punctuateMillis}.
+   * {@code punctuateMillis}. {@code readCacheMegabytes}: heap an instance may spend holding device
+   * states read from or written to a RocksDB store, so the per-event get skips RocksDB ({@link
+   * CachedDeviceStore}; 0: none; not used by the heap store).
    */
   public record DeviceStatePolicy(
       long silenceGapMillis,
@@ -91,23 +93,29 @@ public record StreamConfig(
       long lineActiveMillis,
       StoreKind store,
       int sweepBatch,
-      long sweepBudgetMillis) {
+      long sweepBudgetMillis,
+      int readCacheMegabytes) {
     /** The policy with the default store and sweep slices. */
     public DeviceStatePolicy(
         long silenceGapMillis, long ttlMillis, int recentEventIds, long punctuateMillis,
         long staleAfterMillis, long lineActiveMillis) {
       this(silenceGapMillis, ttlMillis, recentEventIds, punctuateMillis, staleAfterMillis, lineActiveMillis,
-          StoreKind.ROCKSDB, DEFAULT_SWEEP_BATCH, DEFAULT_SWEEP_BUDGET_MILLIS);
+          StoreKind.ROCKSDB, DEFAULT_SWEEP_BATCH, DEFAULT_SWEEP_BUDGET_MILLIS, DEFAULT_READ_CACHE_MEGABYTES);
     }
 
     public static final int DEFAULT_SWEEP_BATCH = 20_000;
     public static final long DEFAULT_SWEEP_BUDGET_MILLIS = 5;
+    /** Room for about 120,000 devices of a GRU H 64 (some 530 B each on the heap). */
+    public static final int DEFAULT_READ_CACHE_MEGABYTES = 64;
 
     public DeviceStatePolicy {
       Objects.requireNonNull(store, "store");
       if (sweepBatch < 1 || sweepBudgetMillis < 1) {
         throw new IllegalArgumentException("state.sweep-batch and state.sweep-budget must be >= 1, got "
             + sweepBatch + " and " + sweepBudgetMillis + " ms");
+      }
+      if (readCacheMegabytes < 0) {
+        throw new IllegalArgumentException("state.read-cache-mb must be >= 0 (0: no read cache), got " + readCacheMegabytes);
       }
       if (silenceGapMillis <= 0 || ttlMillis <= 0 || punctuateMillis <= 0) {
         throw new IllegalArgumentException("silence gap, TTL and punctuation interval must be > 0");
@@ -126,12 +134,17 @@ public record StreamConfig(
 
     public DeviceStatePolicy withStore(StoreKind kind) {
       return new DeviceStatePolicy(silenceGapMillis, ttlMillis, recentEventIds, punctuateMillis, staleAfterMillis,
-          lineActiveMillis, kind, sweepBatch, sweepBudgetMillis);
+          lineActiveMillis, kind, sweepBatch, sweepBudgetMillis, readCacheMegabytes);
     }
 
     public DeviceStatePolicy withSweep(int batch, long budgetMillis) {
       return new DeviceStatePolicy(silenceGapMillis, ttlMillis, recentEventIds, punctuateMillis, staleAfterMillis,
-          lineActiveMillis, store, batch, budgetMillis);
+          lineActiveMillis, store, batch, budgetMillis, readCacheMegabytes);
+    }
+
+    public DeviceStatePolicy withReadCache(int megabytes) {
+      return new DeviceStatePolicy(silenceGapMillis, ttlMillis, recentEventIds, punctuateMillis, staleAfterMillis,
+          lineActiveMillis, store, sweepBatch, sweepBudgetMillis, megabytes);
     }
   }
 
@@ -228,7 +241,7 @@ public record StreamConfig(
                   "model.path",
                   "state.silence-gap", "state.ttl", "state.recent-event-ids",
                   "state.punctuate-interval", "stale.after", "stale.line-active-window",
-                  "state.store", "state.sweep-batch", "state.sweep-budget",
+                  "state.store", "state.sweep-batch", "state.sweep-budget", "state.read-cache-mb",
                   "input.min-event-time", "input.max-future-skew",
                   "alert.raise-threshold", "alert.clear-threshold", "alert.min-events-above",
                   "alert.min-duration-above", "alert.cooldown", "alert.suppress-events",
@@ -284,7 +297,8 @@ public record StreamConfig(
             duration(p, "stale.line-active-window", s.lineActiveMillis()),
             p.containsKey("state.store") ? StoreKind.parse(p.getProperty("state.store")) : s.store(),
             integer(p, "state.sweep-batch", s.sweepBatch()),
-            duration(p, "state.sweep-budget", s.sweepBudgetMillis()));
+            duration(p, "state.sweep-budget", s.sweepBudgetMillis()),
+            integer(p, "state.read-cache-mb", s.readCacheMegabytes()));
     InputChecks in = d.input();
     InputChecks input =
         new InputChecks(

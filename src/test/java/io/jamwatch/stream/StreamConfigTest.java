@@ -101,6 +101,19 @@ class StreamConfigTest {
   }
 
   @Test
+  void readsTheReadCacheSizeAndRefusesANegativeOne() {
+    assertEquals(64, StreamConfig.defaults().state().readCacheMegabytes());
+    Properties in = new Properties();
+    in.setProperty("state.read-cache-mb", "0");
+    assertEquals(0, StreamConfig.fromProperties(in).state().readCacheMegabytes());
+    in.setProperty("state.read-cache-mb", "512");
+    assertEquals(512, StreamConfig.fromProperties(in).state().readCacheMegabytes());
+    in.setProperty("state.read-cache-mb", "-1");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> StreamConfig.fromProperties(in))
+        .getMessage().contains("state.read-cache-mb"));
+  }
+
+  @Test
   void readsDurationsThresholdsAndTopics() {
     Properties in = new Properties();
     in.setProperty("topic.events", "ev");

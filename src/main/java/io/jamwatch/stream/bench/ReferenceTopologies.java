@@ -5,6 +5,7 @@ import io.jamwatch.avro.ScannerEvent;
 import io.jamwatch.scoring.DeviceRecord;
 import io.jamwatch.scoring.IdHash;
 import io.jamwatch.scoring.ScoringModel;
+import io.jamwatch.stream.CachedDeviceStore;
 import io.jamwatch.stream.DeviceStateCodec;
 import io.jamwatch.stream.JamwatchTopics;
 import io.jamwatch.stream.JamwatchTopology;
@@ -25,7 +26,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       broker cost at all);
  *   <li>{@link #baseline}: jamwatch minus the model and the detector. The same source deserializer
  *       (the configured input format), the same device-state store (kind, serde, changelog:
- *       {@link JamwatchTopology#deviceStore}) with a get, a decode of the stored state, a state of
+ *       {@link JamwatchTopology#deviceStore}, read through the same {@link CachedDeviceStore}) with a get, a decode of the stored state, a state of
  *       the same size encoded and put back (the model's arrays, the alert state, the recent eventIds
  *       through {@link DeviceStateCodec}), and the same JamRiskScore encoded on the same sink, with
  *       a constant score. The ratio jamwatch / baseline is the cost of stepping and deciding.
@@ -67,7 +68,8 @@ public final class ReferenceTopologies {
     Topology t = new Topology();
     t.addSource("src", topics.events().keySerde().deserializer(), topics.events().valueSerde().deserializer(),
         topics.events().name());
-    t.addProcessor("baseline", () -> new Baseline(config, model, processed), "src");
+    CachedDeviceStore.Budget readCache = JamwatchTopology.readCache(config);
+    t.addProcessor("baseline", () -> new Baseline(config, model, processed, readCache), "src");
     t.addStateStore(JamwatchTopology.deviceStore(config), "baseline");
     t.addSink(SINK, topics.scores().name(), topics.scores().keySerde().serializer(),
         topics.scores().valueSerde().serializer(), "baseline");
@@ -89,8 +91,10 @@ public final class ReferenceTopologies {
     private KeyValueStore<String, byte[]> store;
     private ProcessorContext<String, JamRiskScore> ctx;
     private final JamRiskScore out = new JamRiskScore();
+    private final CachedDeviceStore.Budget readCache;
 
-    Baseline(StreamConfig config, ScoringModel model, LongAdder processed) {
+    Baseline(StreamConfig config, ScoringModel model, LongAdder processed, CachedDeviceStore.Budget readCache) {
+      this.readCache = readCache;
       this.model = model;
       this.processed = processed;
       this.keep = StreamConfig.eventPolicy(config.input(), config.state()).recentEventIds();
@@ -100,7 +104,7 @@ public final class ReferenceTopologies {
     @Override
     public void init(ProcessorContext<String, JamRiskScore> context) {
       ctx = context;
-      store = context.getStateStore(JamwatchTopology.STORE);
+      store = CachedDeviceStore.over(context.getStateStore(JamwatchTopology.STORE), readCache);
       device = new DeviceRecord(model.newMemory());
     }
 
@@ -131,6 +135,11 @@ public final class ReferenceTopologies {
       out.setEventCount(device.memory.eventCount);
       ctx.forward(new Record<>(id, out, t), SINK);
       processed.increment();
+    }
+
+    @Override
+    public void close() {
+      CachedDeviceStore.release(store);
     }
   }
 }
