@@ -40,6 +40,7 @@ public final class JamwatchTopology {
     JamwatchTopics topics = JamwatchTopics.of(config);
     StoreBuilder<?> store = deviceStore(config);
     CachedDeviceStore.Budget readCache = readCache(config);
+    metrics.readCache(readCache);
     Topology t = new Topology();
     t.addSource(
         SOURCE,

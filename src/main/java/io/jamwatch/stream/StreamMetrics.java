@@ -64,6 +64,9 @@ public final class StreamMetrics {
   public static final int PRECISION_WINDOW = 100;
   /** Per task: {devices held, open alerts}, written by the task's sweep. */
   private final Map<String, long[]> perTask = new ConcurrentHashMap<>();
+  /** The running topology's read cache (null: none), read by the two read-cache gauges. */
+  private final java.util.concurrent.atomic.AtomicReference<CachedDeviceStore.Budget> readCache =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   public StreamMetrics() {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -111,6 +114,10 @@ public final class StreamMetrics {
     }
     Gauge.builder("jamwatch_devices_held", this, m -> m.devicesHeld()).register(registry);
     Gauge.builder("jamwatch_open_alerts", this, m -> m.openAlerts()).register(registry);
+    Gauge.builder("jamwatch_read_cache_bytes", this, m -> m.readCacheBytes())
+        .description("Heap held by the read cache over the RocksDB device store (state.read-cache-mb)").register(registry);
+    Gauge.builder("jamwatch_read_cache_limit_bytes", this, m -> m.readCacheLimitBytes())
+        .description("The read cache's budget (0: none)").register(registry);
     jamFollowed = Counter.builder("jamwatch_alert_outcomes").tag("outcome", "jam_followed")
         .description("Outcomes of raised alerts: a jam followed within the horizon, or none").register(registry);
     noJam = Counter.builder("jamwatch_alert_outcomes").tag("outcome", "no_jam")
@@ -288,6 +295,21 @@ public final class StreamMetrics {
   public double alertsTotal(String kind) {
     Counter c = alerts.get(kind);
     return c == null ? 0 : c.count();
+  }
+
+  /** The topology being built (or run) holds this read cache; null when it has none. */
+  public void readCache(CachedDeviceStore.Budget budget) {
+    readCache.set(budget);
+  }
+
+  public long readCacheBytes() {
+    CachedDeviceStore.Budget b = readCache.get();
+    return b == null ? 0 : b.used();
+  }
+
+  public long readCacheLimitBytes() {
+    CachedDeviceStore.Budget b = readCache.get();
+    return b == null ? 0 : b.bytes();
   }
 
   public long devicesHeld() {

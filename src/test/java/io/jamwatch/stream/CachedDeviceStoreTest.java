@@ -165,7 +165,8 @@ class CachedDeviceStoreTest {
   }
 
   /** Everything the stream publishes and keeps, for one run of {@code events} with ticks of the wall clock between them. */
-  private record Run(List<JamRiskScore> scores, List<JamAlert> alerts, List<KeyValue<String, byte[]>> stored) {}
+  private record Run(List<JamRiskScore> scores, List<JamAlert> alerts, List<KeyValue<String, byte[]>> stored,
+      long maxCachedBytes, long limitBytes, long cachedBytesAfterClose) {}
 
   private Run run(int readCacheMegabytes, List<ScannerEvent> events, String state) {
     Path model = TestModels.random(dir, "gru.onnx", CellType.GRU, false, 3);
@@ -177,8 +178,10 @@ class CachedDeviceStoreTest {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(state).toString());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+    StreamMetrics metrics = new StreamMetrics();
+    Run run;
     try (ReloadingModelProvider models = new ReloadingModelProvider(model);
-        TopologyTestDriver d = new TopologyTestDriver(JamwatchTopology.build(config, models, new StreamMetrics()), p,
+        TopologyTestDriver d = new TopologyTestDriver(JamwatchTopology.build(config, models, metrics), p,
             Instant.ofEpochMilli(TestEvents.T0))) {
       JamwatchTopics t = JamwatchTopics.of(config.topics());
       TestInputTopic<String, ScannerEvent> in =
@@ -186,11 +189,13 @@ class CachedDeviceStoreTest {
       var scores = d.createOutputTopic(t.scores().name(), new StringDeserializer(), t.scores().valueSerde().deserializer());
       var alerts = d.createOutputTopic(t.alerts().name(), new StringDeserializer(), t.alerts().valueSerde().deserializer());
       long last = TestEvents.T0;
+      long maxCached = 0;
       for (ScannerEvent e : events) {
         long now = e.getEventTime().toEpochMilli();
         if (now > last) d.advanceWallClockTime(Duration.ofMillis(now - last)); // wall clock follows event time
         last = now;
         in.pipeInput(e.getDeviceId(), e, e.getEventTime());
+        maxCached = Math.max(maxCached, metrics.readCacheBytes());
       }
       for (int i = 0; i < 40; i++) d.advanceWallClockTime(Duration.ofSeconds(30)); // sweeps after the last event
       List<KeyValue<String, byte[]>> stored = new ArrayList<>();
@@ -198,8 +203,10 @@ class CachedDeviceStoreTest {
       try (KeyValueIterator<String, byte[]> it = store.all()) {
         it.forEachRemaining(stored::add);
       }
-      return new Run(scores.readValuesToList(), alerts.readValuesToList(), stored);
+      run = new Run(scores.readValuesToList(), alerts.readValuesToList(), stored,
+          maxCached, metrics.readCacheLimitBytes(), -1);
     }
+    return new Run(run.scores(), run.alerts(), run.stored(), run.maxCachedBytes(), run.limitBytes(), metrics.readCacheBytes());
   }
 
   /** Equal lists, or a message naming the first record that differs (not both lists whole). */
@@ -237,6 +244,12 @@ class CachedDeviceStoreTest {
     assertTrue(without.alerts().stream().anyMatch(a -> a.getKind() == io.jamwatch.avro.AlertKind.STALE),
         "the scenario raises STALE alerts");
     assertTrue(without.stored().size() < 30, "the scenario evicts devices: " + without.stored().size() + " kept");
+    assertEquals(0, without.limitBytes());
+    assertEquals(0, without.maxCachedBytes());
+    assertEquals(64L << 20, with.limitBytes(), "the gauge shows the budget");
+    assertTrue(with.maxCachedBytes() > 20 * CachedDeviceStore.ENTRY_OVERHEAD,
+        "the gauge shows the devices held: " + with.maxCachedBytes());
+    assertEquals(0, with.cachedBytesAfterClose(), "closing the task gave the budget back");
     assertSameRecords("scores", without.scores(), with.scores());
     assertSameRecords("alerts", without.alerts(), with.alerts());
     assertEquals(without.stored().size(), with.stored().size());
