@@ -418,7 +418,7 @@ public final class BenchCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "End-to-end stream harness: broker in its own JVM, input pre-produced, warm-up, interleaved repeated runs of "
           + "raw pass-through / baseline (same Avro and store work, constant score) / jamwatch, under exactly_once_v2 and "
-          + "at_least_once, for each device population; events/s and stream-thread CPU per event; p99 latency at half capacity. "
+          + "at_least_once, for each device population; events/s and stream-thread CPU per event; each topology's exactly-once latency at half of jamwatch's capacity. "
           + "Writes results.md, summary.csv and runs.csv.")
   static final class Stream implements Callable<Integer> {
     @Option(names = "--events", defaultValue = "1000000", description = "Events per measured run (default: ${DEFAULT-VALUE}).")
@@ -445,7 +445,7 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--set", description = "A jamwatch config key for every run, as in a run config file (repeatable): e.g. --set state.store=memory --set kafka.commit.interval.ms=200.")
     Map<String, String> set = new java.util.LinkedHashMap<>();
 
-    @Option(names = "--latency-seconds", defaultValue = "30", description = "Length of the paced latency run at --latency-load of the jamwatch exactly-once capacity (0 = none; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--latency-seconds", defaultValue = "30", description = "Length of each topology's paced latency run, all at --latency-load of jamwatch's exactly-once capacity (0 = none; default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
     @Option(names = "--latency-load", defaultValue = "0.5", description = "Rate of the latency run as a fraction of jamwatch's measured exactly-once median capacity (default: ${DEFAULT-VALUE}).")

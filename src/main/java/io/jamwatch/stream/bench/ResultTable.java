@@ -87,7 +87,7 @@ final class ResultTable {
     return rows.stream().filter(r -> r.devices() == devices && r.guarantee().equals(g) && r.topology() == t).findFirst().orElse(null);
   }
 
-  static String markdown(HarnessSettings s, List<Result> results, Latency latency, long startedMillis, String loadBefore, String loadAfter) {
+  static String markdown(HarnessSettings s, List<Result> results, List<Latency> latencies, long startedMillis, String loadBefore, String loadAfter) {
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "Measured %s to %s on %s; load average (1/5/15 min) %s at the start, %s at the end.%n",
         Instant.ofEpochMilli(startedMillis).toString().substring(0, 16).replace('T', ' '),
@@ -119,15 +119,20 @@ final class ResultTable {
             r.devices(), r.guarantee(), r.sweepMax(), r.sweepMaxCpu(), r.sweepVisitMaxCpu(), r.sweepWriteMaxCpu(),
             r.sweepSlicesOver10msCpu(), r.sweepSlices(), r.sweepCpu())));
     b.append('\n');
-    if (latency != null) {
+    if (!latencies.isEmpty()) {
+      Latency l0 = latencies.get(0);
       b.append(String.format(Locale.ROOT,
-          "%nEvent-to-score latency, jamwatch exactly_once_v2, %,d devices, paced at %,.0f events/s (%.2f of the median capacity; achieved %,.0f), "
-              + "commit.interval.ms %s: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%,d scores, after one unpaced event per device; feed linger.ms %d, read_committed probe with fetch.max.wait.ms %d).%n",
-          latency.devices(), latency.rate(), latency.load(), latency.achievedRate(), latency.commitInterval(), latency.p50(), latency.p99(),
-          latency.max(), latency.samples(), StreamHarness.FEED_LINGER_MS, StreamHarness.PROBE_FETCH_WAIT_MS));
-      b.append(String.format(Locale.ROOT,
-          "Split at the broker's append of the score (LogAppendTime): event to appended %s; appended to read (the commit) %s.%n",
-          latency.toAppend().text(), latency.toVisible().text()));
+          "%nEvent-to-output latency under exactly_once_v2, %,d devices, each topology paced at %,.0f events/s (%.2f of jamwatch's median "
+              + "capacity), commit.interval.ms %s; after one unpaced event per device; feed linger.ms %d, read_committed probe with "
+              + "fetch.max.wait.ms %d. Split at the broker's append of the output (LogAppendTime): event to appended, appended to read (the commit).%n%n",
+          l0.devices(), l0.rate(), l0.load(), l0.commitInterval(), StreamHarness.FEED_LINGER_MS, StreamHarness.PROBE_FETCH_WAIT_MS));
+      b.append("| topology | achieved events/s | outputs timed | p50 ms | p99 ms | max ms | event to appended p50 / p99 | appended to read p50 / p99 |\n");
+      b.append("|---|---:|---:|---:|---:|---:|---|---|\n");
+      for (Latency l : latencies) {
+        b.append(String.format(Locale.ROOT, "| %s | %,.0f | %,d | %.0f | %.0f | %.0f | %.0f / %.0f | %.0f / %.0f |%n", l.topology().key(),
+            l.achievedRate(), l.samples(), l.p50(), l.p99(), l.max(), l.toAppend().p50(), l.toAppend().p99(), l.toVisible().p50(),
+            l.toVisible().p99()));
+      }
     }
     return b.toString();
   }

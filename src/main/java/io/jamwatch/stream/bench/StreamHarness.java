@@ -31,6 +31,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -130,7 +131,7 @@ public final class StreamHarness {
    * {@code toVisible} (waiting for the transaction to commit, the commit, the markers, the reader's
    * fetch).
    */
-  public record Latency(int devices, double rate, double load, double achievedRate, long samples,
+  public record Latency(Topology topology, int devices, double rate, double load, double achievedRate, long samples,
       Spread total, Spread toAppend, Spread toVisible, String commitInterval) {
     public double p50() {
       return total.p50();
@@ -164,8 +165,16 @@ public final class StreamHarness {
     this.work = settings.out().resolve("work");
   }
 
-  /** Everything one harness run measured, and its markdown section. */
-  public record Report(List<Result> results, Latency latency, String markdown) {}
+  /**
+   * Everything one harness run measured, and its markdown section; {@code latencies}: one latency run
+   * per topology at the same rate, in the order they ran.
+   */
+  public record Report(List<Result> results, List<Latency> latencies, String markdown) {
+    /** The latency run of {@code t}, or null when there was none. */
+    public Latency latency(Topology t) {
+      return latencies.stream().filter(l -> l.topology() == t).findFirst().orElse(null);
+    }
+  }
 
   /** Runs everything against a broker of its own (a child JVM) and writes the results. */
   public Report run() throws Exception {
@@ -179,7 +188,7 @@ public final class StreamHarness {
     Files.createDirectories(work);
     model = settings.model() != null ? settings.model() : BenchCorpus.randomModel(work);
     List<Result> results = new ArrayList<>();
-    Latency latency = null;
+    List<Latency> latencies = new ArrayList<>();
     try (ScoringModel baselineModel = ScoringModel.load(model)) {
       broker = b;
       console.printf("broker pid %d at %s%n", b.pid(), b.bootstrapServers());
@@ -220,16 +229,20 @@ public final class StreamHarness {
                 && r.guarantee().equals(StreamsConfig.EXACTLY_ONCE_V2))
             .mapToDouble(r -> r.window().eventsPerSecond()).toArray());
         double rate = settings.latencyRate() > 0 ? settings.latencyRate() : Math.max(10, capacity * settings.latencyLoad());
-        latency = latency(largest, rate, capacity, settings.latencySeconds());
+        // Every topology at jamwatch's rate: what the raw pass-through and the baseline show is the
+        // latency of Kafka Streams' exactly-once commit on this broker, before any of jamwatch's work.
+        for (Topology t : settings.topologies()) {
+          latencies.add(latency(t, largest, rate, capacity, settings.latencySeconds(), baselineModel));
+        }
       }
     } finally {
       broker = null;
     }
-    String md = ResultTable.markdown(settings, results, latency, started, loadBefore, MachineInfo.loadAverage());
+    String md = ResultTable.markdown(settings, results, latencies, started, loadBefore, MachineInfo.loadAverage());
     Files.writeString(settings.out().resolve("results.md"), md);
     Files.writeString(settings.out().resolve("summary.csv"), ResultTable.summaryCsv(results));
     deleteRecursively(work.resolve("state"));
-    return new Report(List.copyOf(results), latency, md);
+    return new Report(List.copyOf(results), List.copyOf(latencies), md);
   }
 
   static String input(int devices) {
@@ -317,11 +330,7 @@ public final class StreamHarness {
         }
       } else {
         LongAdder processed = new LongAdder();
-        Properties props = cfg.streamsProperties();
-        org.apache.kafka.streams.Topology topology = t == Topology.RAW
-            ? ReferenceTopologies.raw(cfg, processed)
-            : ReferenceTopologies.baseline(cfg, baselineModel, processed);
-        try (KafkaStreams s = new KafkaStreams(topology, props)) {
+        try (KafkaStreams s = new KafkaStreams(reference(t, cfg, baselineModel, processed), cfg.streamsProperties())) {
           s.start();
           w = RunMeter.await(processed::sum, n, id, broker::cpuNanos, console, label);
           s.close(Duration.ofSeconds(60));
@@ -334,15 +343,46 @@ public final class StreamHarness {
     return new Result(t, guarantee, devices, rep, w, t == Topology.JAMWATCH ? Sweep.of(metrics, n) : Sweep.NONE, runtime);
   }
 
+  private static org.apache.kafka.streams.Topology reference(Topology t, StreamConfig cfg, ScoringModel baselineModel,
+      LongAdder processed) {
+    return t == Topology.RAW ? ReferenceTopologies.raw(cfg, processed) : ReferenceTopologies.baseline(cfg, baselineModel, processed);
+  }
+
+  /** A topology started for the latency run: jamwatch's Detector or a reference topology. */
+  private interface Started extends AutoCloseable {
+    KafkaStreams.State state();
+
+    @Override
+    void close();
+  }
+
+  private static Started start(Topology t, StreamConfig cfg, Path model, ScoringModel baselineModel) {
+    if (t == Topology.JAMWATCH) {
+      Detector d = new Detector(cfg, new ReloadingModelProvider(model, cfg.runtime()), new StreamMetrics());
+      d.start();
+      return new Started() {
+        public KafkaStreams.State state() { return d.state(); }
+        public void close() { d.close(); }
+      };
+    }
+    KafkaStreams s = new KafkaStreams(reference(t, cfg, baselineModel, new LongAdder()), cfg.streamsProperties());
+    s.start();
+    return new Started() {
+      public KafkaStreams.State state() { return s.state(); }
+      public void close() { s.close(Duration.ofSeconds(60)); }
+    };
+  }
+
   /**
-   * jamwatch under exactly_once_v2 fed at {@code rate} events/s for {@code seconds} by a paced
+   * Topology {@code t} under exactly_once_v2 fed at {@code rate} events/s for {@code seconds} by a paced
    * producer (linger {@value #FEED_LINGER_MS} ms) that stamps each event with the wall clock as it sends it; a read_committed
    * consumer takes receive time minus event time. One unpaced event per device comes first (the
    * store then knows every device); the first 5 s (or fifth) of the paced phase are dropped.
    */
-  private Latency latency(int devices, double rate, double capacity, int seconds) throws Exception {
+  private Latency latency(Topology topology, int devices, double rate, double capacity, int seconds, ScoringModel baselineModel)
+      throws Exception {
     double load = rate / capacity;
-    String id = "r" + (++runs) + "-latency";
+    String id = "r" + (++runs) + "-latency-" + topology.key();
     String input = id + "-in";
     broker.createTopics(List.of(input), settings.partitions());
     StreamConfig cfg = config(settings.streamSettings(), broker.bootstrapServers(), id, input,
@@ -351,8 +391,14 @@ public final class StreamHarness {
     // The broker stamps each score as it appends it (before the transaction commits), which splits
     // the latency into event -> score appended and appended -> visible to a read_committed reader.
     broker.createTopics(List.of(cfg.topics().scores()), settings.partitions(), Map.of("message.timestamp.type", "LogAppendTime"));
-    console.printf(Locale.ROOT, "latency: jamwatch eos, %,d devices, %,.0f events/s (%.2f of the measured capacity) for %d s%n",
-        devices, rate, load, seconds);
+    console.printf(Locale.ROOT, "latency: %s eos, %,d devices, %,.0f events/s (%.2f of jamwatch's measured capacity) for %d s%n",
+        topology.key(), devices, rate, load, seconds);
+    // The raw pass-through forwards the event itself; the others a JamRiskScore carrying its event time.
+    AvroSerde<ScannerEvent> events = new AvroSerde<>(ScannerEvent.getClassSchema());
+    AvroSerde<JamRiskScore> scores = new AvroSerde<>(JamRiskScore.getClassSchema());
+    java.util.function.ToLongFunction<byte[]> eventTime = topology == Topology.RAW
+        ? v -> events.decode(v).getEventTime().toEpochMilli()
+        : v -> scores.decode(v).getEventTime().toEpochMilli();
     BenchCorpus corpus = BenchCorpus.of(devices, 0);
     List<Long> lat = new ArrayList<>();
     List<Long> toAppend = new ArrayList<>();
@@ -362,9 +408,8 @@ public final class StreamHarness {
     AtomicLong filled = new AtomicLong(Long.MAX_VALUE); // wall clock when the fill's scores were all read
     AtomicLong read = new AtomicLong(); // scores the probe has read
     double[] sendSeconds = new double[1];
-    try (Detector d = new Detector(cfg, new ReloadingModelProvider(model, cfg.runtime()), new StreamMetrics());
-        KafkaConsumer<String, JamRiskScore> c = scoreConsumer(cfg.topics().scores())) {
-      d.start();
+    try (Started d = start(topology, cfg, model, baselineModel);
+        KafkaConsumer<String, byte[]> c = scoreConsumer(cfg.topics().scores())) {
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       while (d.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
         c.poll(Duration.ofMillis(50));
@@ -413,10 +458,10 @@ public final class StreamHarness {
       long quietSince = System.nanoTime();
       long lastPrint = System.nanoTime();
       while (sending.get() || System.nanoTime() - quietSince < 3_000_000_000L) {
-        for (ConsumerRecord<String, JamRiskScore> r : c.poll(Duration.ofMillis(20))) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(20))) {
           long now = System.currentTimeMillis();
           read.incrementAndGet();
-          long t = r.value().getEventTime().toEpochMilli();
+          long t = eventTime.applyAsLong(r.value());
           if (t - settle >= filled.get()) {
             lat.add(now - t);
             toAppend.add(r.timestamp() - t);
@@ -434,7 +479,7 @@ public final class StreamHarness {
       broker.deleteTopicsStartingWith(id + "-");
     }
     String commit = settings.streamSettings().getOrDefault("kafka.commit.interval.ms", "100 (exactly_once_v2 default)");
-    return new Latency(devices, rate, load, sent[0] / Math.max(1e-9, sendSeconds[0]), lat.size(),
+    return new Latency(topology, devices, rate, load, sent[0] / Math.max(1e-9, sendSeconds[0]), lat.size(),
         Spread.of(lat), Spread.of(toAppend), Spread.of(toVisible), commit);
   }
 
@@ -446,7 +491,7 @@ public final class StreamHarness {
    */
   static final int FEED_LINGER_MS = 5;
 
-  private KafkaConsumer<String, JamRiskScore> scoreConsumer(String topic) {
+  private KafkaConsumer<String, byte[]> scoreConsumer(String topic) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -455,8 +500,7 @@ public final class StreamHarness {
     // The probe's own long poll must not add to what it measures: the broker answers a fetch at
     // once when committed data is there, else after at most this (the client default is 500 ms).
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, String.valueOf(PROBE_FETCH_WAIT_MS));
-    KafkaConsumer<String, JamRiskScore> c = new KafkaConsumer<>(p, new StringDeserializer(),
-        new AvroSerde<JamRiskScore>(JamRiskScore.getClassSchema()).deserializer());
+    KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     c.subscribe(List.of(topic));
     return c;
   }

@@ -64,10 +64,17 @@ class BenchHarnessIT {
       assertEquals(x.topology() == HarnessSettings.Topology.JAMWATCH, !Double.isNaN(x.sweepCpuMicrosPerEvent()),
           "the sweep's CPU is jamwatch's only: " + x);
     }
-    assertTrue(r.latency().samples() > 0, "latency run timed scores: " + r.latency());
-    // The split is at the broker's append time, not the event's own (which would read 0 ms before
-    // the append, every time: the feed lingers 5 ms).
-    assertTrue(r.latency().toAppend().max() > 0 && r.latency().toVisible().p50() >= 0, "latency split: " + r.latency());
+    // One latency run per topology, at the same rate: raw's output is the event itself, the others' a score.
+    assertEquals(List.of(HarnessSettings.Topology.values()),
+        r.latencies().stream().map(StreamHarness.Latency::topology).toList(), "latency runs: " + r.latencies());
+    for (StreamHarness.Latency l : r.latencies()) {
+      assertTrue(l.samples() > 0, "latency run timed outputs: " + l);
+      assertEquals(r.latencies().get(0).rate(), l.rate(), "same rate for every topology: " + l);
+      // The split is at the broker's append time, not the event's own (which would read 0 ms before
+      // the append, every time: the feed lingers 5 ms).
+      assertTrue(l.toAppend().max() > 0 && l.toVisible().p50() >= 0, "latency split: " + l);
+    }
+    assertTrue(r.markdown().contains("| jamwatch | ") && r.markdown().contains("| raw | "), r.markdown());
     assertTrue(r.markdown().contains("| 40 | exactly_once_v2 | jamwatch |"), r.markdown());
     assertEquals(4, Files.readAllLines(dir.resolve("stream/runs.csv")).size(), "header + 3 runs");
     assertTrue(Files.exists(dir.resolve("stream/results.md")) && Files.exists(dir.resolve("stream/summary.csv")));
