@@ -169,12 +169,7 @@ public final class StreamHarness {
    * Everything one harness run measured, and its markdown section; {@code latencies}: one latency run
    * per topology at the same rate, in the order they ran.
    */
-  public record Report(List<Result> results, List<Latency> latencies, String markdown) {
-    /** The latency run of {@code t}, or null when there was none. */
-    public Latency latency(Topology t) {
-      return latencies.stream().filter(l -> l.topology() == t).findFirst().orElse(null);
-    }
-  }
+  public record Report(List<Result> results, List<Latency> latencies, String markdown) {}
 
   /** Runs everything against a broker of its own (a child JVM) and writes the results. */
   public Report run() throws Exception {
@@ -320,22 +315,9 @@ public final class StreamHarness {
     StreamMetrics metrics = new StreamMetrics();
     RunMeter.Window w;
     String runtime = "";
-    try {
-      if (t == Topology.JAMWATCH) {
-        try (Detector d = new Detector(cfg, new ReloadingModelProvider(model, cfg.runtime()), metrics)) {
-          d.start();
-          w = RunMeter.await(() -> (long) (metrics.eventsTotal() + metrics.deadLettersTotal()), n, id,
-              broker::cpuNanos, console, label);
-          runtime = d.models().current().runtime().key();
-        }
-      } else {
-        LongAdder processed = new LongAdder();
-        try (KafkaStreams s = new KafkaStreams(reference(t, cfg, baselineModel, processed), cfg.streamsProperties())) {
-          s.start();
-          w = RunMeter.await(processed::sum, n, id, broker::cpuNanos, console, label);
-          s.close(Duration.ofSeconds(60));
-        }
-      }
+    try (Started s = start(t, cfg, baselineModel, metrics)) {
+      w = RunMeter.await(s::processed, n, id, broker::cpuNanos, console, label);
+      runtime = s.runtime();
     } finally {
       broker.deleteTopicsStartingWith(id + "-");
       deleteRecursively(work.resolve("state").resolve(id));
@@ -343,32 +325,40 @@ public final class StreamHarness {
     return new Result(t, guarantee, devices, rep, w, t == Topology.JAMWATCH ? Sweep.of(metrics, n) : Sweep.NONE, runtime);
   }
 
-  private static org.apache.kafka.streams.Topology reference(Topology t, StreamConfig cfg, ScoringModel baselineModel,
-      LongAdder processed) {
-    return t == Topology.RAW ? ReferenceTopologies.raw(cfg, processed) : ReferenceTopologies.baseline(cfg, baselineModel, processed);
-  }
-
-  /** A topology started for the latency run: jamwatch's Detector or a reference topology. */
+  /** A started topology: jamwatch's Detector or a reference topology. */
   private interface Started extends AutoCloseable {
     KafkaStreams.State state();
+
+    /** Events taken off the input so far (jamwatch: scored or dead-lettered). */
+    long processed();
+
+    /** The model runtime in use (jamwatch's only; "" for the reference topologies). */
+    String runtime();
 
     @Override
     void close();
   }
 
-  private static Started start(Topology t, StreamConfig cfg, Path model, ScoringModel baselineModel) {
+  /** Starts topology {@code t} for {@code cfg}; jamwatch's metrics go to {@code metrics}. */
+  private Started start(Topology t, StreamConfig cfg, ScoringModel baselineModel, StreamMetrics metrics) {
     if (t == Topology.JAMWATCH) {
-      Detector d = new Detector(cfg, new ReloadingModelProvider(model, cfg.runtime()), new StreamMetrics());
+      Detector d = new Detector(cfg, new ReloadingModelProvider(model, cfg.runtime()), metrics);
       d.start();
       return new Started() {
         public KafkaStreams.State state() { return d.state(); }
+        public long processed() { return (long) (metrics.eventsTotal() + metrics.deadLettersTotal()); }
+        public String runtime() { return d.models().current().runtime().key(); }
         public void close() { d.close(); }
       };
     }
-    KafkaStreams s = new KafkaStreams(reference(t, cfg, baselineModel, new LongAdder()), cfg.streamsProperties());
+    LongAdder processed = new LongAdder();
+    KafkaStreams s = new KafkaStreams(t == Topology.RAW ? ReferenceTopologies.raw(cfg, processed)
+        : ReferenceTopologies.baseline(cfg, baselineModel, processed), cfg.streamsProperties());
     s.start();
     return new Started() {
       public KafkaStreams.State state() { return s.state(); }
+      public long processed() { return processed.sum(); }
+      public String runtime() { return ""; }
       public void close() { s.close(Duration.ofSeconds(60)); }
     };
   }
@@ -394,11 +384,14 @@ public final class StreamHarness {
     console.printf(Locale.ROOT, "latency: %s eos, %,d devices, %,.0f events/s (%.2f of jamwatch's measured capacity) for %d s%n",
         topology.key(), devices, rate, load, seconds);
     // The raw pass-through forwards the event itself; the others a JamRiskScore carrying its event time.
-    AvroSerde<ScannerEvent> events = new AvroSerde<>(ScannerEvent.getClassSchema());
-    AvroSerde<JamRiskScore> scores = new AvroSerde<>(JamRiskScore.getClassSchema());
-    java.util.function.ToLongFunction<byte[]> eventTime = topology == Topology.RAW
-        ? v -> events.decode(v).getEventTime().toEpochMilli()
-        : v -> scores.decode(v).getEventTime().toEpochMilli();
+    java.util.function.ToLongFunction<byte[]> eventTime;
+    if (topology == Topology.RAW) {
+      AvroSerde<ScannerEvent> events = new AvroSerde<>(ScannerEvent.getClassSchema());
+      eventTime = v -> events.decode(v).getEventTime().toEpochMilli();
+    } else {
+      AvroSerde<JamRiskScore> scores = new AvroSerde<>(JamRiskScore.getClassSchema());
+      eventTime = v -> scores.decode(v).getEventTime().toEpochMilli();
+    }
     BenchCorpus corpus = BenchCorpus.of(devices, 0);
     List<Long> lat = new ArrayList<>();
     List<Long> toAppend = new ArrayList<>();
@@ -408,7 +401,7 @@ public final class StreamHarness {
     AtomicLong filled = new AtomicLong(Long.MAX_VALUE); // wall clock when the fill's scores were all read
     AtomicLong read = new AtomicLong(); // scores the probe has read
     double[] sendSeconds = new double[1];
-    try (Started d = start(topology, cfg, model, baselineModel);
+    try (Started d = start(topology, cfg, baselineModel, new StreamMetrics());
         KafkaConsumer<String, byte[]> c = scoreConsumer(cfg.topics().scores())) {
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       while (d.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
